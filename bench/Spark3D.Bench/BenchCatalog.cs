@@ -1,0 +1,9 @@
+namespace Spark3D.Bench;
+
+/// <summary>Named benchmarks. Each lives in its own file and reports side-by-side numbers.</summary>
+internal static class BenchCatalog
+{
+    public static Dictionary<string, Func<string[], int>> All() => new()
+    {
+    };
+}

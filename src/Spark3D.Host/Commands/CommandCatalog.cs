@@ -1,0 +1,12 @@
+using System.CommandLine;
+
+namespace Spark3D.Host.Commands;
+
+/// <summary>Every `spark3d` sub-command. Each lives in its own file with a static Create().</summary>
+internal static class CommandCatalog
+{
+    public static IEnumerable<Command> All() =>
+    [
+        ConfigCommand.Create(),
+    ];
+}

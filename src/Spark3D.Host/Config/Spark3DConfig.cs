@@ -1,0 +1,56 @@
+using System.Reflection;
+using Akka.Configuration;
+
+namespace Spark3D.Host.Config;
+
+/// <summary>
+/// Loads the HOCON configuration: built-in defaults (embedded config/spark3d.conf) &lt; --config FILE &lt; -D path=value.
+/// Explicit command-line flags are applied by each command on top of the result.
+/// </summary>
+public static class Spark3DConfig
+{
+    /// <summary>The built-in defaults shipped inside the program.</summary>
+    public static Akka.Configuration.Config Defaults()
+    {
+        using var stream = typeof(Spark3DConfig).Assembly.GetManifestResourceStream("spark3d.conf")
+            ?? throw new InvalidOperationException("Embedded spark3d.conf is missing from the build.");
+        using var reader = new StreamReader(stream);
+        return ConfigurationFactory.ParseString(reader.ReadToEnd());
+    }
+
+    /// <summary>Defaults, then an optional user file, then <c>path=value</c> overrides (later wins).</summary>
+    public static Akka.Configuration.Config Load(string? configFile, IEnumerable<string>? overrides)
+    {
+        var config = Defaults();
+        if (!string.IsNullOrEmpty(configFile))
+        {
+            if (!File.Exists(configFile)) throw new FileNotFoundException($"Config file not found: {configFile}", configFile);
+            config = ConfigurationFactory.ParseString(File.ReadAllText(configFile)).WithFallback(config);
+        }
+        foreach (var o in overrides ?? [])
+        {
+            int eq = o.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0) throw new ArgumentException($"Override '{o}' is not of the form path=value.");
+            string path = o[..eq].Trim();
+            string value = o[(eq + 1)..].Trim();
+            config = ConfigurationFactory.ParseString($"{path} = {Quote(value)}").WithFallback(config);
+        }
+        return config;
+    }
+
+    /// <summary>Plain words pass through (numbers, booleans, lists); anything else is quoted as a HOCON string.</summary>
+    private static string Quote(string value)
+    {
+        if (value.Length == 0) return "\"\"";
+        if (value.StartsWith('[') || value.StartsWith('{') || value.StartsWith('"')) return value;
+        bool plain = value.All(c => char.IsLetterOrDigit(c) || c is '.' or '-' or '_');
+        return plain ? value : "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+    }
+
+    /// <summary>The resolved config as HOCON text (written into run directories).</summary>
+    public static string Render(Akka.Configuration.Config config, string path = "spark3d") =>
+        path + " " + config.GetConfig(path).Root.ToString(1);
+
+    internal static string Version =>
+        typeof(Spark3DConfig).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "dev";
+}

@@ -1,0 +1,16 @@
+using System.CommandLine;
+using Spark3D.Host.Commands;
+
+namespace Spark3D.Host;
+
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        var root = new RootCommand("Spark3D.NET: MAE pre-training of 3D CNNs on medical images, and fine-tuning for segmentation.");
+        root.Options.Add(GlobalOptions.ConfigFile);
+        root.Options.Add(GlobalOptions.Define);
+        foreach (var command in CommandCatalog.All()) root.Subcommands.Add(command);
+        return root.Parse(args).Invoke();
+    }
+}
