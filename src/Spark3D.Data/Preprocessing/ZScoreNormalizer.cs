@@ -6,7 +6,7 @@ namespace Spark3D.Data.Preprocessing;
 /// Per-volume z-score: (x − mean)/std over the foreground (nonzero voxels, the default) or over all voxels.
 /// Never produces NaN/Inf from the statistics: if std ≤ <see cref="ZScoreOptions.MinStd"/> (constant volume) the
 /// volume is only centred (divided by 1); if there is no foreground the volume is returned unchanged.
-/// Statistics are accumulated in double, in parallel over slices.
+/// Statistics are accumulated in double, in parallel over slices. NaN/Inf voxels: <see cref="NonFiniteVoxelsException"/>.
 /// </summary>
 public static class ZScoreNormalizer
 {
@@ -55,6 +55,8 @@ public static class ZScoreNormalizer
             }
             return acc;
         }, acc => { lock (sync) { count += acc.N; sum += acc.Sum; min = Math.Min(min, acc.Min); max = Math.Max(max, acc.Max); } });
+        if (!double.IsFinite(sum))
+            throw new NonFiniteVoxelsException(src.LongLength - src.Count(float.IsFinite), src.LongLength);
         if (count == 0) return new IntensityStats(0, 0, 0, 0, 0, 1);
         double mean = sum / count;
         // Second pass around the mean: numerically stable where sum-of-squares would cancel.

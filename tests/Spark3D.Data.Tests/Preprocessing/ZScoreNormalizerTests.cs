@@ -55,6 +55,13 @@ public class ZScoreNormalizerTests
     }
 
     [Fact]
+    public void NaN_or_Inf_voxels_give_a_typed_error()
+    {
+        var e = Assert.Throws<NonFiniteVoxelsException>(() => ZScoreNormalizer.Normalize(Make(1, float.NaN, 3, float.PositiveInfinity)));
+        Assert.Equal(2, e.Count);
+    }
+
+    [Fact]
     public void Large_volume_statistics_match_a_direct_double_computation()
     {
         var s = new Shape3(40, 30, 20);
