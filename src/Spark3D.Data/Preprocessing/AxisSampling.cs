@@ -57,12 +57,11 @@ internal sealed class AxisSampling
                 {
                     int i0 = (int)Math.Floor(p);
                     double t = p - i0, u = 1 - t, t2 = t * t, t3 = t2 * t;
-                    double[] w = { u * u * u / 6, (4 - 6 * t2 + 3 * t3) / 6, (1 + 3 * t + 3 * t2 - 3 * t3) / 6, t3 / 6 };
-                    for (int k = 0; k < 4; k++)
-                    {
-                        index[b + k] = Mirror(i0 - 1 + k, nIn);
-                        weight[b + k] = (float)w[k];
-                    }
+                    weight[b] = (float)(u * u * u / 6);
+                    weight[b + 1] = (float)((4 - 6 * t2 + 3 * t3) / 6);
+                    weight[b + 2] = (float)((1 + 3 * t + 3 * t2 - 3 * t3) / 6);
+                    weight[b + 3] = (float)(t3 / 6);
+                    for (int k = 0; k < 4; k++) index[b + k] = Mirror(i0 - 1 + k, nIn);
                     break;
                 }
             }

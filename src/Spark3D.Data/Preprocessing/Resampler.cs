@@ -25,6 +25,9 @@ public static class Resampler
             throw new ArgumentException($"Output shape {outputShape} must be positive.", nameof(outputShape));
         var spacing = ResampleGrid.OutputSpacing(v.Shape, v.Spacing, outputShape);
         var affine = ResampleGrid.OutputAffine(v.Shape, v.Affine, outputShape);
+        // Same shape means zoom 1 on every axis: samples sit on the voxel centres, where all three modes
+        // (the B-spline interpolates its data) return the input values.
+        if (outputShape == v.Shape) return new Volume((float[])v.Voxels.Clone(), v.Shape, spacing, affine);
         var output = new float[outputShape.Count];
         if (mode == Interpolation.Nearest) SampleNearest(v.Voxels, v.Shape, output, outputShape);
         else
