@@ -21,31 +21,42 @@ internal static class BSplinePrefilter
         var c = (float[])voxels.Clone();
         int nx = s.X, ny = s.Y, nz = s.Z;
         long plane = (long)nx * ny;
+        // The filter is linear, so the per-axis gains (6 each) are applied once, in the first filtered pass.
+        int filtered = (nx > 1 ? 1 : 0) + (ny > 1 ? 1 : 0) + (nz > 1 ? 1 : 0);
+        double gain = Math.Pow(Gain, filtered);
         if (nx > 1)
+        {
+            double g = gain;
+            gain = 1;
             Parallel.For(0, nz, () => new double[nx], (z, _, line) =>
             {
                 for (int y = 0; y < ny; y++)
                 {
                     int b = (int)s.Index(0, y, z);
                     for (int x = 0; x < nx; x++) line[x] = c[b + x];
-                    FilterLine(line);
+                    FilterLine(line, g);
                     for (int x = 0; x < nx; x++) c[b + x] = (float)line[x];
                 }
                 return line;
             }, _ => { });
+        }
         if (ny > 1)
-            Parallel.For(0, nz, z => FilterRows(c, z * plane, nx, ny, nx));
+        {
+            double g = gain;
+            gain = 1;
+            Parallel.For(0, nz, z => FilterRows(c, z * plane, nx, ny, nx, g));
+        }
         if (nz > 1)
-            Parallel.For(0, ny, y => FilterRows(c, (long)y * nx, plane, nz, nx));
+            Parallel.For(0, ny, y => FilterRows(c, (long)y * nx, plane, nz, nx, gain));
         return c;
     }
 
-    /// <summary>One line in double precision, exactly scipy's <c>apply_filter</c> with mirror initialisation.</summary>
-    private static void FilterLine(double[] c)
+    /// <summary>One line in double precision: scipy's <c>apply_filter</c> with mirror initialisation (gain passed in).</summary>
+    private static void FilterLine(double[] c, double gain)
     {
         int n = c.Length;
         double z = Pole;
-        for (int i = 0; i < n; i++) c[i] *= Gain;
+        for (int i = 0; i < n; i++) c[i] *= gain;
         double zn1 = Math.Pow(z, n - 1);
         double c0 = c[0] + zn1 * c[n - 1];
         double zi = z;
@@ -61,11 +72,12 @@ internal static class BSplinePrefilter
     /// The same recursion on <paramref name="n"/> rows of <paramref name="len"/> floats, row k at
     /// offset + k·stride: every element of a row is an independent line along the filtered axis.
     /// </summary>
-    private static void FilterRows(float[] c, long offset, long stride, int n, int len)
+    private static void FilterRows(float[] c, long offset, long stride, int n, int len, double gain)
     {
         float z = (float)Pole;
         Span<float> Row(int k) => c.AsSpan((int)(offset + k * stride), len);
-        for (int k = 0; k < n; k++) RowMath.SetScaled(Row(k), Row(k), (float)Gain);
+        if (gain != 1)
+            for (int k = 0; k < n; k++) RowMath.SetScaled(Row(k), Row(k), (float)gain);
         double zn1 = Math.Pow(Pole, n - 1);
         var first = Row(0);
         RowMath.AddScaled(first, Row(n - 1), (float)zn1);
