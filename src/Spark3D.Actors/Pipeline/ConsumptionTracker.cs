@@ -17,6 +17,8 @@ public sealed class ConsumptionTracker
     public ConsumptionTracker(PipelineCursor cursor, int epochLength)
     {
         if (epochLength <= 0) throw new ArgumentOutOfRangeException(nameof(epochLength), "The catalog is empty.");
+        if (cursor.VolumeCount != epochLength)
+            throw new ArgumentException($"Cursor is for {cursor.VolumeCount} volumes, the catalog has {epochLength}; use PipelineCursor.ForCatalog.", nameof(cursor));
         _seed = cursor.Seed;
         _epochLength = epochLength;
         _epoch = cursor.Epoch;
@@ -42,7 +44,7 @@ public sealed class ConsumptionTracker
         lock (_gate)
         {
             var ahead = _ahead.OrderBy(s => s.Epoch).ThenBy(s => s.Position).ToArray();
-            return new PipelineCursor(_seed, _epoch, _position, ahead);
+            return new PipelineCursor(_seed, _epochLength, _epoch, _position, ahead);
         }
     }
 

@@ -17,10 +17,11 @@ public sealed record VolumeSlot(int Epoch, int Position);
 /// slots in <see cref="ConsumedAhead"/>; the permutation of each epoch is recomputed from <see cref="Seed"/>.
 /// </remarks>
 /// <param name="Seed">The run seed the permutations derive from.</param>
+/// <param name="VolumeCount">Catalog size the permutations were drawn over (a different catalog invalidates positions).</param>
 /// <param name="Epoch">Epoch of the watermark.</param>
 /// <param name="Position">Index into that epoch's permutation of the first slot not yet consumed.</param>
 /// <param name="ConsumedAhead">Consumed slots at or after the watermark, in (epoch, position) order.</param>
-public sealed record PipelineCursor(long Seed, int Epoch, int Position, IReadOnlyList<VolumeSlot> ConsumedAhead)
+public sealed record PipelineCursor(long Seed, int VolumeCount, int Epoch, int Position, IReadOnlyList<VolumeSlot> ConsumedAhead)
 {
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -29,7 +30,13 @@ public sealed record PipelineCursor(long Seed, int Epoch, int Position, IReadOnl
     };
 
     /// <summary>The start of a fresh run.</summary>
-    public static PipelineCursor Start(long seed) => new(seed, 0, 0, []);
+    public static PipelineCursor Start(long seed, int volumeCount) => new(seed, volumeCount, 0, 0, []);
+
+    /// <summary>The cursor to resume from over a catalog of <paramref name="volumeCount"/> volumes: this one when the
+    /// catalog size is unchanged; otherwise the start of the next epoch (the interrupted epoch's positions index a
+    /// permutation of another catalog, so it is abandoned rather than guessed).</summary>
+    public PipelineCursor ForCatalog(int volumeCount) =>
+        volumeCount == VolumeCount ? this : new PipelineCursor(Seed, volumeCount, Position == 0 && ConsumedAhead.Count == 0 ? Epoch : Epoch + 1, 0, []);
 
     /// <summary>True when <paramref name="slot"/> was consumed according to this cursor.</summary>
     public bool IsConsumed(VolumeSlot slot) =>
@@ -44,7 +51,7 @@ public sealed record PipelineCursor(long Seed, int Epoch, int Position, IReadOnl
         try
         {
             var c = JsonSerializer.Deserialize<PipelineCursor>(json, Json) ?? throw new FormatException("Pipeline cursor JSON is null.");
-            if (c.Epoch < 0 || c.Position < 0) throw new FormatException($"Pipeline cursor has a negative epoch/position: {json}");
+            if (c.Epoch < 0 || c.Position < 0 || c.VolumeCount <= 0 || c.Position >= c.VolumeCount) throw new FormatException($"Pipeline cursor has a negative epoch/position: {json}");
             return c with { ConsumedAhead = c.ConsumedAhead ?? [] };
         }
         catch (JsonException e)
@@ -55,9 +62,9 @@ public sealed record PipelineCursor(long Seed, int Epoch, int Position, IReadOnl
 
     /// <summary>Value equality including the slot list.</summary>
     public bool Equals(PipelineCursor? other) =>
-        other is not null && Seed == other.Seed && Epoch == other.Epoch && Position == other.Position &&
+        other is not null && Seed == other.Seed && VolumeCount == other.VolumeCount && Epoch == other.Epoch && Position == other.Position &&
         ConsumedAhead.SequenceEqual(other.ConsumedAhead);
 
     /// <inheritdoc />
-    public override int GetHashCode() => HashCode.Combine(Seed, Epoch, Position, ConsumedAhead.Count);
+    public override int GetHashCode() => HashCode.Combine(Seed, VolumeCount, Epoch, Position, ConsumedAhead.Count);
 }

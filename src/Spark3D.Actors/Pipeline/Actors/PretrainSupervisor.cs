@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Event;
 using Akka.Pattern;
 
 namespace Spark3D.Actors.Pipeline;
@@ -100,13 +101,20 @@ public sealed class PretrainSupervisor : ReceiveActor
         if (_dataStarted) return;
         _dataStarted = true;
         _restoredStep = ready.Step;
-        var cursor = ready.Cursor ?? PipelineCursor.Start(_ctx.Options.Seed);
+        int count = _ctx.Volumes.Count;
+        var cursor = ready.Cursor ?? PipelineCursor.Start(_ctx.Options.Seed, count);
         if (cursor.Seed != _ctx.Options.Seed)
         {
             End(4, $"the checkpoint's data cursor uses seed {cursor.Seed} but this run uses seed {_ctx.Options.Seed}");
             return;
         }
-        _ctx.Tracker = new ConsumptionTracker(cursor, _ctx.Volumes.Count);
+        if (cursor.VolumeCount != count)
+        {
+            Context.GetLogger().Warning("The checkpoint's cursor covers {0} volumes but the catalog now has {1}: epoch {2} is abandoned, training continues with the next epoch.",
+                cursor.VolumeCount, count, cursor.Epoch);
+            cursor = cursor.ForCatalog(count);
+        }
+        _ctx.Tracker = new ConsumptionTracker(cursor, count);
         var loader = Context.ActorOf(DatasetLoader.Props(_ctx), "loader");
         Context.ActorOf(PreprocessorPool.Props(_ctx), "preprocessors");
         var masker = Context.ActorOf(Masker.Props(_ctx), "masker");
@@ -152,8 +160,11 @@ public sealed class PretrainSupervisor : ReceiveActor
         if (_ended) return;
         _ended = true;
         var s = _ctx.Metrics.Snapshot();
-        double? lossFirst = _restoredStep > 0 ? RunSummaryWriter.PreviousLossFirst(_ctx.RunFile(RunSummaryWriter.FileName)) ?? s.LossFirst : s.LossFirst;
-        var result = new PipelineResult(s.Step, s.StepsThisRun, lossFirst, s.LossLast, _quarantine.Count, s.Restarts,
+        // A resumed run reports the whole run's first loss; a rerun that had nothing left to do keeps the last one too.
+        var previous = _restoredStep > 0 ? RunSummaryWriter.PreviousLosses(_ctx.RunFile(RunSummaryWriter.FileName)) : default;
+        double? lossFirst = previous.First ?? s.LossFirst;
+        double? lossLast = s.LossLast ?? previous.Last;
+        var result = new PipelineResult(s.Step, s.StepsThisRun, lossFirst, lossLast, _quarantine.Count, s.Restarts,
             exitCode, reason, DateTime.UtcNow - _started, s.DataWaitFraction);
         // Written here, synchronously, so it exists even when the process is exiting on SIGTERM.
         RunSummaryWriter.Write(_ctx.RunFile(RunSummaryWriter.FileName), result);

@@ -10,18 +10,18 @@ public static class RunSummaryWriter
     /// <summary>The file name inside the run directory.</summary>
     public const string FileName = "summary.json";
 
-    /// <summary>The run's first loss from an existing summary (for resumed runs), or null.</summary>
-    public static double? PreviousLossFirst(string path)
+    /// <summary>loss_first and loss_last of an existing summary (for resumed runs); nulls when absent or unreadable.</summary>
+    public static (double? First, double? Last) PreviousLosses(string path)
     {
-        if (!File.Exists(path)) return null;
+        if (!File.Exists(path)) return default;
         try
         {
             var node = JsonNode.Parse(File.ReadAllText(path));
-            return node?["loss_first"]?.GetValue<double?>();
+            return (node?["loss_first"]?.GetValue<double?>(), node?["loss_last"]?.GetValue<double?>());
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
         {
-            return null; // a torn or foreign summary is simply not reused
+            return default; // a torn or foreign summary is simply not reused
         }
     }
 
