@@ -61,4 +61,23 @@ public class TrainerSupervisionTests
         Assert.Equal(2, summary["exit_code"]!.GetValue<int>());
         Assert.Equal(result.Reason, summary["reason"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task An_unreadable_checkpoint_fails_every_trainer_start_and_ends_the_run_with_its_reason()
+    {
+        using var data = new TestCatalog().AddGood(4);
+        var engines = new MeanFitEngineFactory(data.RunDirectory);
+        Directory.CreateDirectory(engines.CheckpointDirectory);
+        File.WriteAllText(Path.Combine(engines.CheckpointDirectory, "step-000005.ckpt"), "garbage\n");
+        File.WriteAllText(Path.Combine(engines.CheckpointDirectory, "latest"), "step-000005.ckpt");
+        var options = data.Options(10) with { MaxFailuresInWindow = 1 };
+
+        var result = await PipelineRunner.RunAsync(options, data, new RawPatchProducer(8), new RandomBlockMaskFactory(4, 0.6), engines)
+            .WaitAsync(TimeSpan.FromSeconds(15));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("trainer failed 2 times", result.Reason);
+        Assert.Contains("garbage", result.Reason); // the parse error of the bad checkpoint, not a generic message
+        Assert.Equal(0, result.StepsThisRun);
+    }
 }

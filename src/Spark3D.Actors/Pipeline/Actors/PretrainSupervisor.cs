@@ -31,6 +31,12 @@ public sealed class PretrainSupervisor : ReceiveActor
     }
 
     private sealed record TrainerFailed(string Reason);
+
+    /// <summary>The BackoffSupervisor's answer while no trainer is running.</summary>
+    private sealed record TrainerRestarting
+    {
+        public static readonly TrainerRestarting Instance = new();
+    }
     private sealed record StopAcked(IActorRef ReplyTo, object Reply, string Reason);
 
     private readonly PipelineContext _ctx;
@@ -78,6 +84,8 @@ public sealed class PretrainSupervisor : ReceiveActor
         var backoff = Backoff.OnFailure(Trainer.Props(_ctx, self), "engine", o.TrainerMinBackoff, o.TrainerMaxBackoff,
                 o.TrainerBackoffRandomFactor, -1)
             .WithAutoReset(o.TrainerMinBackoff)
+            // While the trainer waits out its backoff there is nothing to checkpoint: answer a stop request at once.
+            .WithReplyWhileStopped(TrainerRestarting.Instance)
             .WithSupervisorStrategy(new OneForOneStrategy(e =>
             {
                 // Runs inside the BackoffSupervisor: report, then let it stop the trainer and start a fresh one later.
@@ -150,8 +158,10 @@ public sealed class PretrainSupervisor : ReceiveActor
             replyTo.Tell(new Trainer.Stopped(_ctx.Metrics.Snapshot().Step));
             return;
         }
-        _trainer.Ask<Trainer.Stopped>(new Trainer.StopAndCheckpoint(), _ctx.Options.FinalCheckpointTimeout)
-            .PipeTo(Self, success: s => new StopAcked(replyTo, s, request.Reason),
+        _trainer.Ask<object>(new Trainer.StopAndCheckpoint(), _ctx.Options.FinalCheckpointTimeout)
+            .PipeTo(Self, success: s => s is Trainer.Stopped
+                    ? new StopAcked(replyTo, s, request.Reason)
+                    : new StopAcked(replyTo, new Trainer.Stopped(_ctx.Metrics.Snapshot().Step), $"{request.Reason}; trainer was restarting, last checkpoint kept"),
                 failure: e => new StopAcked(replyTo, new Status.Failure(e), $"{request.Reason}; final checkpoint not confirmed: {e.Message}"));
     }
 

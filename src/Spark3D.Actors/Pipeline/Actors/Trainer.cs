@@ -54,9 +54,9 @@ public sealed class Trainer : ReceiveActor
     protected override void PreStart()
     {
         _ctx.Metrics.WatchMailbox("trainer", Self);
-        bool first = _ctx.NoteTrainerStart();
         _engine = _ctx.Engines.Create();
         var cursor = _engine.RestoreLatest();
+        bool first = _ctx.NoteTrainerStart(); // counted only once a restore succeeded
         _lastCheckpointStep = cursor is null ? -1 : _engine.Step;
         _ctx.Metrics.StepRestored(_engine.Step);
         if (_ctx.Options.TraceConsumedVolumes)
