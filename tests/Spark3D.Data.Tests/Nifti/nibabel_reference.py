@@ -101,7 +101,10 @@ def describe(path):
     if not isinstance(img, (nib.Nifti1Image, nib.Nifti1Pair)):
         return {"file": path, "nifti": False, "error": type(img).__name__}
     out = {"file": path, "nifti": True, "shape": [int(s) for s in img.shape],
-           "affine": np.asarray(img.affine, dtype=float).tolist()}
+           "affine": np.asarray(img.affine, dtype=float).tolist(),
+           "qform": np.asarray(img.header.get_qform(), dtype=float).tolist(),
+           "qform_code": int(img.header["qform_code"]), "sform_code": int(img.header["sform_code"]),
+           "slope_inter": [None if v is None else float(v) for v in img.header.get_slope_inter()]}
     try:
         data = np.asanyarray(img.dataobj).astype(np.float64)
     except Exception as e:
