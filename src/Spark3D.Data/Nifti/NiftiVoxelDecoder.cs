@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Spark3D.Data.Nifti;
@@ -7,6 +8,7 @@ namespace Spark3D.Data.Nifti;
 /// <summary>
 /// Converts raw on-disk voxels of one datatype into float32, span by span: byte swap in place with
 /// BinaryPrimitives.ReverseEndianness, then a SIMD widening conversion (Vector&lt;T&gt;). No per-voxel dispatch.
+/// Loops are compiled fully optimised at once (AggressiveOptimization): a volume is often decoded only once.
 /// </summary>
 internal static class NiftiVoxelDecoder
 {
@@ -14,6 +16,7 @@ internal static class NiftiVoxelDecoder
     /// Decodes <paramref name="raw"/> (whole voxels of <paramref name="type"/>, in file byte order; swapped in place
     /// when <paramref name="swap"/>) into <paramref name="dst"/>, which must have raw.Length / size elements.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Decode(Span<byte> raw, Span<float> dst, NiftiDataType type, bool swap)
     {
         switch (type)
@@ -54,6 +57,7 @@ internal static class NiftiVoxelDecoder
     }
 
     /// <summary>value = slope · value + inter, vectorised.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Scale(Span<float> values, float slope, float inter)
     {
         int i = 0;
@@ -80,6 +84,7 @@ internal static class NiftiVoxelDecoder
         return span;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void FromUInt8(ReadOnlySpan<byte> src, Span<float> dst)
     {
         int i = 0;
@@ -102,6 +107,7 @@ internal static class NiftiVoxelDecoder
         for (; i < src.Length; i++) dst[i] = src[i];
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void FromInt8(ReadOnlySpan<sbyte> src, Span<float> dst)
     {
         int i = 0;
@@ -124,6 +130,7 @@ internal static class NiftiVoxelDecoder
         for (; i < src.Length; i++) dst[i] = src[i];
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void FromInt16(ReadOnlySpan<short> src, Span<float> dst)
     {
         int i = 0;
@@ -141,6 +148,7 @@ internal static class NiftiVoxelDecoder
         for (; i < src.Length; i++) dst[i] = src[i];
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void FromUInt16(ReadOnlySpan<ushort> src, Span<float> dst)
     {
         int i = 0;
@@ -158,6 +166,7 @@ internal static class NiftiVoxelDecoder
         for (; i < src.Length; i++) dst[i] = src[i];
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void FromInt32(ReadOnlySpan<int> src, Span<float> dst)
     {
         int i = 0;
@@ -169,6 +178,7 @@ internal static class NiftiVoxelDecoder
         for (; i < src.Length; i++) dst[i] = src[i];
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void FromUInt32(ReadOnlySpan<uint> src, Span<float> dst)
     {
         int i = 0;
@@ -180,6 +190,7 @@ internal static class NiftiVoxelDecoder
         for (; i < src.Length; i++) dst[i] = src[i];
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void FromFloat64(ReadOnlySpan<long> bits, Span<float> dst)
     {
         var src = MemoryMarshal.Cast<long, double>(bits);
