@@ -110,8 +110,16 @@ public static class NiftiReader
         int size = header.BytesPerVoxel;
         long voxels = shape.Count;
         long volumeBytes = voxels * size;
-        long start = header.DataOffset + volumeIndex * volumeBytes;
-        long end = start + volumeBytes;
+        long start, end;
+        try
+        {
+            start = checked(header.DataOffset + volumeIndex * volumeBytes);
+            end = checked(start + volumeBytes);
+        }
+        catch (OverflowException)
+        {
+            throw new NiftiFormatException(input.Path, $"vox_offset {header.DataOffset} plus the data size overflows");
+        }
         // Refuse before allocating anything: the file (or, for .gz, what its size can inflate to) must hold the data.
         long available = input.Position + input.RemainingUpperBound;
         if (end > available)
