@@ -12,6 +12,9 @@ internal sealed class NiftiInput : IDisposable
     /// <summary>Deflate cannot expand data by more than about 1032:1; used to bound what a .gz can hold.</summary>
     public const long MaxDeflateRatio = 1032;
 
+    /// <summary>Compressed files up to this size are read into memory in one go before inflating.</summary>
+    private const long MaxInMemoryCompressed = 256L << 20;
+
     private readonly Stream _file;
     private readonly Stream _stream;
     private byte[] _pushback = [];
@@ -70,8 +73,17 @@ internal sealed class NiftiInput : IDisposable
             int n = seekable.ReadAtLeast(magic, 2, throwOnEndOfStream: false);
             seekable.Position = 0;
             bool gz = n == 2 && magic[0] == 0x1F && magic[1] == 0x8B;
-            Stream s = gz ? new GZipStream(seekable, CompressionMode.Decompress, leaveOpen: false) : seekable;
-            return new NiftiInput(seekable, s, length, gz, path);
+            if (!gz) return new NiftiInput(seekable, seekable, length, false, path);
+            // Inflate from memory: one read of the (small) compressed file instead of many 8 KiB refills.
+            Stream source = seekable;
+            if (length <= MaxInMemoryCompressed && seekable is not MemoryStream)
+            {
+                var bytes = new byte[length];
+                seekable.ReadExactly(bytes);
+                seekable.Dispose();
+                source = new MemoryStream(bytes, writable: false);
+            }
+            return new NiftiInput(source, new GZipStream(source, CompressionMode.Decompress, leaveOpen: false), length, true, path);
         }
         catch
         {
