@@ -6,5 +6,6 @@ internal static class BenchCatalog
     public static Dictionary<string, Func<string[], int>> All() => new()
     {
         ["resample"] = ResampleBench.Run,
+        ["nifti-decode"] = NiftiDecodeBench.Run,
     };
 }

@@ -1,0 +1,182 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using Spark3D.Data.Volumes;
+
+namespace Spark3D.Data.Nifti;
+
+/// <summary>
+/// Reads NIfTI-1/NIfTI-2 files (.nii, .nii.gz, .hdr/.img pairs, gz too; either byte order) into a float32
+/// <see cref="Volume"/>. Every problem with the file is a <see cref="NiftiFormatException"/> naming it.
+/// </summary>
+public static class NiftiReader
+{
+    private const int ChunkBytes = 1 << 20;
+
+    /// <summary>Reads only the header (and finds where the data starts).</summary>
+    public static NiftiHeader ReadHeader(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        string headerPath = NiftiPaths.HeaderFileFor(path);
+        using var input = NiftiInput.OpenFile(headerPath, "file");
+        return ReadHeader(input, isPair => NiftiPaths.DataFileFor(headerPath, isPair));
+    }
+
+    /// <summary>
+    /// Reads 3-D volume <paramref name="volumeIndex"/> (0 = first; 4-D/5-D files hold several) as float32 after
+    /// scl_slope/scl_inter, with spacing pixdim[1..3] and the affine of <see cref="NiftiAffine.Best"/>.
+    /// </summary>
+    public static NiftiImage Read(string path, int volumeIndex = 0)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        string headerPath = NiftiPaths.HeaderFileFor(path);
+        var input = NiftiInput.OpenFile(headerPath, "file");
+        try
+        {
+            var header = ReadHeader(input, isPair => NiftiPaths.DataFileFor(headerPath, isPair));
+            if (header.IsPair)
+            {
+                input.Dispose();
+                if (!File.Exists(header.DataPath))
+                    throw new NiftiFormatException(header.DataPath, $"missing image file for header {headerPath} (expected .img or .img.gz next to it)");
+                input = NiftiInput.OpenFile(header.DataPath, "image file");
+            }
+            return ReadVolume(input, header, volumeIndex);
+        }
+        finally
+        {
+            input.Dispose();
+        }
+    }
+
+    /// <summary>Reads a single-file NIfTI (.nii or .nii.gz bytes) from a seekable stream; used by tests and in-memory callers.</summary>
+    internal static NiftiImage ReadSingle(Stream seekable, string displayPath, int volumeIndex = 0)
+    {
+        using var input = NiftiInput.Open(seekable, displayPath);
+        var header = ReadHeader(input, isPair => (displayPath + ".img", false));
+        if (header.IsPair)
+            throw new NiftiFormatException(displayPath, "header says .hdr/.img pair; in-memory reading needs a single file");
+        return ReadVolume(input, header, volumeIndex);
+    }
+
+    /// <summary>Reads the header and leaves <paramref name="input"/> where the data (or the pair's end of header) is.</summary>
+    private static NiftiHeader ReadHeader(NiftiInput input, Func<bool, (string Path, bool Compressed)> dataPathFor)
+    {
+        Span<byte> raw = stackalloc byte[NiftiHeaderParser.Nifti2Size];
+        input.ReadExactly(raw[..4], "header");
+        var (size, big) = NiftiHeaderParser.DetectSize(raw[..4], input.Path);
+        input.ReadExactly(raw[4..size], "header");
+        var header = NiftiHeaderParser.Parse(raw[..size], input.Path, input.IsCompressed, dataPathFor);
+        return header with { DataOffset = DataOffset(input, header, size, big) };
+    }
+
+    /// <summary>
+    /// Pairs: vox_offset as is. Single files: vox_offset, raised to header+4 when smaller; 0 means "after the
+    /// extensions" (nibabel's rule), so the extension chain is walked.
+    /// </summary>
+    private static long DataOffset(NiftiInput input, NiftiHeader header, int headerSize, bool big)
+    {
+        long voxOffset = (long)header.VoxOffset;
+        if (header.IsPair) return voxOffset;
+        long minimum = headerSize + 4;
+        if (voxOffset >= minimum) return voxOffset;
+        if (voxOffset > 0) return minimum;
+
+        Span<byte> ext = stackalloc byte[8];
+        if (input.Read(ext[..4]) < 4 || ext[0] == 0) return minimum;
+        long pos = minimum;
+        while (true)
+        {
+            int got = input.Read(ext);
+            if (got < 8) { input.Unread(ext[..got]); return pos; }
+            int esize = big ? BinaryPrimitives.ReadInt32BigEndian(ext) : BinaryPrimitives.ReadInt32LittleEndian(ext);
+            if (esize < 16 || esize % 16 != 0 || esize - 8 > input.RemainingUpperBound)
+            {
+                input.Unread(ext);
+                return pos;
+            }
+            input.Skip(esize - 8, "header extension");
+            pos += esize;
+        }
+    }
+
+    private static NiftiImage ReadVolume(NiftiInput input, NiftiHeader header, int volumeIndex)
+    {
+        long volumes = header.VolumeCount;
+        if (volumeIndex < 0 || volumeIndex >= volumes)
+            throw new ArgumentOutOfRangeException(nameof(volumeIndex), volumeIndex, $"{header.HeaderPath} holds {volumes} volume(s)");
+
+        var shape = header.Shape;
+        int size = header.BytesPerVoxel;
+        long voxels = shape.Count;
+        long volumeBytes = voxels * size;
+        long start, end;
+        try
+        {
+            start = checked(header.DataOffset + volumeIndex * volumeBytes);
+            end = checked(start + volumeBytes);
+        }
+        catch (OverflowException)
+        {
+            throw new NiftiFormatException(input.Path, $"vox_offset {header.DataOffset} plus the data size overflows");
+        }
+        // Refuse before allocating anything: the file (or, for .gz, what its size can inflate to) must hold the data.
+        long available = input.Position + input.RemainingUpperBound;
+        if (end > available)
+        {
+            string what = input.IsCompressed
+                ? $"{voxels} voxels × {size} bytes ending at offset {end} cannot fit in a {input.FileLength}-byte gzip file"
+                : $"truncated data: {voxels} voxels × {size} bytes ending at offset {end}, but the file has {input.FileLength} bytes";
+            throw new NiftiFormatException(input.Path, what);
+        }
+        if (start < input.Position)
+            throw new NiftiFormatException(input.Path, $"vox_offset {header.DataOffset} points inside the header");
+        input.Skip(start - input.Position, "data");
+
+        // Every element is overwritten by the decoder, so skip the zeroing of a fresh (often 100+ MB) array.
+        var voxelsOut = GC.AllocateUninitializedArray<float>((int)voxels);
+        Decode(input, header, voxelsOut);
+
+        if (header.HasScaling)
+            NiftiVoxelDecoder.Scale(voxelsOut, (float)header.SclSlope, (float)header.SclInter);
+
+        var (affine, source) = NiftiAffine.Best(header);
+        return new NiftiImage(header, new Volume(voxelsOut, shape, header.Spacing, affine), source, volumeIndex);
+    }
+
+    /// <summary>float32 goes straight into the target; other types through a pooled 1 MiB buffer, chunk by chunk.</summary>
+    private static void Decode(NiftiInput input, NiftiHeader header, float[] target)
+    {
+        bool swap = header.IsBigEndian != !BitConverter.IsLittleEndian;
+        if (header.DataType == NiftiDataType.Float32)
+        {
+            const int floatsPerRead = 1 << 28;
+            for (long offset = 0; offset < target.LongLength; offset += floatsPerRead)
+            {
+                int count = (int)Math.Min(floatsPerRead, target.LongLength - offset);
+                var dst = target.AsSpan((int)offset, count);
+                input.ReadExactly(MemoryMarshal.AsBytes(dst), "data");
+                if (swap) NiftiVoxelDecoder.SwapInPlace(dst);
+            }
+            return;
+        }
+
+        int size = header.BytesPerVoxel;
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(ChunkBytes);
+        try
+        {
+            int perChunk = ChunkBytes / size;
+            for (long done = 0; done < target.LongLength; done += perChunk)
+            {
+                int count = (int)Math.Min(perChunk, target.LongLength - done);
+                var raw = buffer.AsSpan(0, count * size);
+                input.ReadExactly(raw, "data");
+                NiftiVoxelDecoder.Decode(raw, target.AsSpan((int)done, count), header.DataType, swap);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+}
