@@ -38,6 +38,11 @@ public sealed class PreprocessCoordinatorNode : IAsyncDisposable
     /// <summary>Leaves the cluster gracefully (CoordinatedShutdown) and waits for the actor system to stop.</summary>
     public async Task ShutdownAsync()
     {
+        if (System.WhenTerminated.IsCompleted)
+        {
+            return;
+        }
+
         await CoordinatedShutdown.Get(System).Run(CoordinatedShutdown.ClusterLeavingReason.Instance).ConfigureAwait(false);
         await System.WhenTerminated.ConfigureAwait(false);
     }

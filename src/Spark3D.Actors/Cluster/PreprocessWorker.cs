@@ -58,7 +58,7 @@ public sealed class PreprocessWorker : ReceiveActor, IWithTimers
     /// <inheritdoc />
     protected override void PreStart()
     {
-        AkkaCluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.MemberRemoved));
+        AkkaCluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.MemberRemoved), typeof(ClusterEvent.MemberLeft));
         SendRegistration();
         Timers.StartPeriodicTimer(RegisterTimer, RetryRegistration.Instance, _options.RegistrationRetryInterval);
     }
@@ -137,6 +137,7 @@ public sealed class PreprocessWorker : ReceiveActor, IWithTimers
         Receive<JobFinished>(OnJobFinished);
         Receive<AllWorkDone>(_ => StopPulling(new WorkerOutcome(true, "all work done")));
         Receive<ClusterEvent.MemberRemoved>(OnMemberRemoved);
+        Receive<ClusterEvent.MemberLeft>(OnMemberLeft);
         Receive<ClusterEvent.CurrentClusterState>(_ => { });
         Receive<AwaitWorkerDone>(_ =>
         {
@@ -229,6 +230,15 @@ public sealed class PreprocessWorker : ReceiveActor, IWithTimers
         }
 
         RequestMore();
+    }
+
+    private void OnMemberLeft(ClusterEvent.MemberLeft m)
+    {
+        // This node is shutting down: take no new leases; running jobs still report if they finish in time.
+        if (m.Member.Address.Equals(AkkaCluster.Get(Context.System).SelfAddress))
+        {
+            StopPulling(new WorkerOutcome(false, "this node is leaving the cluster"));
+        }
     }
 
     private void OnMemberRemoved(ClusterEvent.MemberRemoved m)

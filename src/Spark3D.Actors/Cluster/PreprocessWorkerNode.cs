@@ -31,6 +31,11 @@ public sealed class PreprocessWorkerNode : IAsyncDisposable
     /// <summary>Leaves the cluster gracefully (CoordinatedShutdown) and waits for the actor system to stop.</summary>
     public async Task ShutdownAsync()
     {
+        if (System.WhenTerminated.IsCompleted)
+        {
+            return;
+        }
+
         await CoordinatedShutdown.Get(System).Run(CoordinatedShutdown.ClusterLeavingReason.Instance).ConfigureAwait(false);
         await System.WhenTerminated.ConfigureAwait(false);
     }
