@@ -1,5 +1,6 @@
 using System.Runtime.Serialization;
 using System.Text;
+using Akka.Configuration;
 using Akka.TestKit.Xunit2;
 using Spark3D.Actors.Cluster;
 
@@ -9,8 +10,9 @@ public class ClusterMessageSerializerTests : TestKit
 {
     private static readonly DateTime Deadline = new(2026, 11, 27, 18, 0, 0, DateTimeKind.Utc);
 
+    // The bindings under test come from ClusterConfig; a local provider keeps each test's system start/stop fast.
     public ClusterMessageSerializerTests()
-        : base(ClusterConfig.Build(new ClusterNodeOptions()))
+        : base(ConfigurationFactory.ParseString("akka.actor.provider = local").WithFallback(ClusterConfig.Build(new ClusterNodeOptions())))
     {
     }
 

@@ -98,6 +98,48 @@ public sealed class PreprocessClusterTests
         }
     }
 
+    [Fact]
+    public async Task A_working_coordinator_finishes_alone_and_a_restart_skips_journaled_items()
+    {
+        using var set = new TestVolumeSet(12, invalidEvery: 0, seed: 3);
+        var firstTen = set.Items.Take(10).ToList();
+        var firstJob = new DerivedFileJob(set.OutputDir, TimeSpan.Zero);
+        using (var journal = new JsonLinesWorkJournal(set.JournalPath))
+        {
+            var first = PreprocessCluster.StartCoordinator(FastNode(), Job, firstTen, journal, localJob: firstJob);
+            try
+            {
+                var summary = await first.Completion.WaitAsync(TimeSpan.FromSeconds(20));
+                Assert.Equal((10, 10, 0), (summary.Total, summary.Done, summary.SkippedFromJournal));
+                Assert.Equal(first.Address.ToString(), Assert.Single(summary.Nodes).Node);
+            }
+            finally
+            {
+                await first.ShutdownAsync().WaitAsync(TimeSpan.FromSeconds(15));
+            }
+        }
+
+        // Same journal, two more volumes: only the new ones run.
+        var secondJob = new DerivedFileJob(set.OutputDir, TimeSpan.Zero);
+        using (var journal = new JsonLinesWorkJournal(set.JournalPath))
+        {
+            var second = PreprocessCluster.StartCoordinator(FastNode(), Job, set.Items, journal, localJob: secondJob);
+            try
+            {
+                var summary = await second.Completion.WaitAsync(TimeSpan.FromSeconds(20));
+                Assert.Equal((12, 12, 10), (summary.Total, summary.Done, summary.SkippedFromJournal));
+                Assert.Equal(["vol010", "vol011"], secondJob.Runs.Keys.Order());
+                Assert.Equal(set.Items.Select(i => i.Id), journal.Load().Select(e => e.Id).Order());
+            }
+            finally
+            {
+                await second.ShutdownAsync().WaitAsync(TimeSpan.FromSeconds(15));
+            }
+        }
+
+        Assert.All(firstJob.Runs.Values, runs => Assert.Equal(1, runs));
+    }
+
     private static string SeedOf(Address address) => $"{address.Host}:{address.Port}";
 
     private static async Task WaitUntilCompleted(IActorRef worker, int atLeast)
