@@ -41,17 +41,29 @@ public sealed class PreprocessClusterTests
     {
         using var set = new TestVolumeSet(ItemCount, InvalidEvery);
         using var journal = new JsonLinesWorkJournal(set.JournalPath);
-        var coordinator = PreprocessCluster.StartCoordinator(FastNode(), Job, set.Items, journal);
+        using var metrics = new ClusterMetrics();
+        using var meter = new MeterRecorder(metrics);
+        var coordinator = PreprocessCluster.StartCoordinator(FastNode(), Job, set.Items, journal, metrics: metrics);
         var seed = SeedOf(coordinator.Address);
         var workerA = PreprocessCluster.StartWorker(FastNode(seed), Job, new DerivedFileJob(set.OutputDir, WorkTime));
         var workerB = PreprocessCluster.StartWorker(FastNode(seed), Job, new DerivedFileJob(set.OutputDir, WorkTime));
         try
         {
             await WaitUntilCompleted(workerB.Worker, atLeast: 3);
+            var members = meter.ObserveMembersByRole();
+            for (var i = 0; i < 50 && members.GetValueOrDefault(ClusterRoles.Preprocess) < 2; i++)
+            {
+                await Task.Delay(100); // membership gossip may trail the first results
+                members = meter.ObserveMembersByRole();
+            }
+
+            Assert.Equal((1, 2), (members.GetValueOrDefault(ClusterRoles.Coordinator), members.GetValueOrDefault(ClusterRoles.Preprocess)));
             await workerB.ShutdownAsync().WaitAsync(TimeSpan.FromSeconds(15));
 
             var summary = await coordinator.Completion.WaitAsync(TimeSpan.FromSeconds(30));
             AssertEveryItemExactlyOnce(set, journal, summary);
+            Assert.Equal(summary.Done, meter.Completed);
+            Assert.Equal(summary.Failed, meter.Failed);
             Assert.Contains(summary.Nodes, n => n.Node == workerB.Address.ToString() && n.Completed + n.Failed >= 3);
             Assert.Contains(summary.Nodes, n => n.Node == workerA.Address.ToString() && n.Completed > 0);
             Assert.True((await workerA.Completion.WaitAsync(TimeSpan.FromSeconds(10))).AllWorkDone);
