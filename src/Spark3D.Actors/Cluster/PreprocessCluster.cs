@@ -27,6 +27,7 @@ public static class PreprocessCluster
     /// <paramref name="localJob"/> is given, so this node also works), the coordinator singleton and its proxy.
     /// With no seeds the node forms a new cluster by joining itself. The caller owns <paramref name="journal"/>.
     /// </summary>
+    /// <exception cref="WorkJournalFormatException">The journal holds a malformed entry.</exception>
     public static PreprocessCoordinatorNode StartCoordinator(
         ClusterNodeOptions node,
         PreprocessJobOptions job,
@@ -40,6 +41,9 @@ public static class PreprocessCluster
         ArgumentNullException.ThrowIfNull(items);
         ArgumentNullException.ThrowIfNull(journal);
         job.Validate();
+
+        // Read the journal once up front: a corrupt one fails here with its typed exception, not inside the singleton.
+        _ = journal.Load();
 
         var roles = WithRoles(node.Roles, localJob is null ? [ClusterRoles.Coordinator] : [ClusterRoles.Coordinator, ClusterRoles.Preprocess]);
         var system = ActorSystem.Create(node.SystemName, ClusterConfig.Build(node with { Roles = roles }));
