@@ -70,6 +70,9 @@ public static class ClusterConfig
         sb.AppendLine($"    failure-detector.heartbeat-interval = {Ms(options.HeartbeatInterval)}");
         sb.AppendLine($"    failure-detector.acceptable-heartbeat-pause = {Ms(options.AcceptableHeartbeatPause)}");
         sb.AppendLine("    downing-provider-class = \"Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster\"");
+        // Akka 1.5.73's proxy fires its "failed to find singleton after 30 seconds" warning at once (zero initial
+        // delay) on every identification; the worker logs its own warning when registration keeps failing.
+        sb.AppendLine("    singleton-proxy.log-singleton-identification-failure = off");
         sb.AppendLine("    split-brain-resolver {");
         sb.AppendLine($"      active-strategy = {StrategyName(options.SplitBrainResolver)}");
         sb.AppendLine($"      stable-after = {Ms(options.StableAfter)}");

@@ -15,6 +15,7 @@ public sealed class PreprocessWorker : ReceiveActor, IWithTimers
 {
     private const string RegisterTimer = "register";
     private const string RequestTimer = "request";
+    private const int RegistrationWarnEvery = 15;
 
     private readonly IActorRef _coordinator;
     private readonly IVolumeJob _job;
@@ -26,6 +27,7 @@ public sealed class PreprocessWorker : ReceiveActor, IWithTimers
     private readonly List<IActorRef> _doneWaiters = [];
     private WorkerOutcome? _outcome;
     private bool _registered;
+    private int _registrationAttempts;
     private bool _awaitingGrant;
     private int _inFlight;
     private int _completed;
@@ -153,7 +155,19 @@ public sealed class PreprocessWorker : ReceiveActor, IWithTimers
         Receive<GetWorkerStatus>(_ => Sender.Tell(new WorkerStatus(_registered, _inFlight, _completed, _failed, _outcome is not null)));
     }
 
-    private void SendRegistration() => _coordinator.Tell(new RegisterWorker(_address, _parallelism));
+    private void SendRegistration()
+    {
+        _registrationAttempts++;
+        if (_registrationAttempts % RegistrationWarnEvery == 0)
+        {
+            _log.Warning(
+                "No answer from the preprocess coordinator after {0} registration attempts ({1} apart); still trying",
+                _registrationAttempts,
+                _options.RegistrationRetryInterval);
+        }
+
+        _coordinator.Tell(new RegisterWorker(_address, _parallelism));
+    }
 
     private void RequestMore()
     {
