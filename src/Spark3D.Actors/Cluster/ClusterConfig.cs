@@ -1,0 +1,128 @@
+using System.Globalization;
+using System.Text;
+using Akka.Configuration;
+
+namespace Spark3D.Actors.Cluster;
+
+/// <summary>Builds the Akka HOCON for a cluster node from <see cref="ClusterNodeOptions"/>.</summary>
+public static class ClusterConfig
+{
+    /// <summary>Name under which <see cref="ClusterMessageSerializer"/> is registered.</summary>
+    public const string SerializerName = "spark3d-cluster";
+
+    /// <summary>
+    /// Akka config: cluster provider, remoting on hostname:port, seeds, roles, split-brain resolver
+    /// (<c>down-all-when-unstable = off</c>), timings, and every <see cref="IClusterMessage"/> bound to our serializer.
+    /// </summary>
+    public static Config Build(ClusterNodeOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return ConfigurationFactory.ParseString(BuildHocon(options));
+    }
+
+    /// <summary>The HOCON text <see cref="Build"/> parses (handy for writing into a run directory).</summary>
+    public static string BuildHocon(ClusterNodeOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Port is < 0 or > 65535)
+        {
+            throw new ArgumentException($"cluster port must be 0..65535, got {options.Port}", nameof(options));
+        }
+
+        if (string.IsNullOrWhiteSpace(options.Hostname))
+        {
+            throw new ArgumentException("cluster hostname is empty", nameof(options));
+        }
+
+        if (options.SplitBrainResolver == SplitBrainStrategy.StaticQuorum && options.StaticQuorumSize < 1)
+        {
+            throw new ArgumentException($"static-quorum needs quorum size >= 1, got {options.StaticQuorumSize}", nameof(options));
+        }
+
+        var seeds = options.Seeds.Select(s => Quote(SeedAddress(options.SystemName, s)));
+        var roles = options.Roles.Select(Quote);
+        var serializerType = typeof(ClusterMessageSerializer).AssemblyQualifiedNameShort();
+        var markerType = typeof(IClusterMessage).AssemblyQualifiedNameShort();
+
+        var sb = new StringBuilder();
+        sb.AppendLine("akka {");
+        sb.AppendLine($"  loglevel = {Quote(options.LogLevel)}");
+        sb.AppendLine("  actor {");
+        sb.AppendLine("    provider = cluster");
+        sb.AppendLine($"    serializers {{ {SerializerName} = {Quote(serializerType)} }}");
+        sb.AppendLine($"    serialization-bindings {{ {Quote(markerType)} = {SerializerName} }}");
+        sb.AppendLine("  }");
+        sb.AppendLine("  remote.dot-netty.tcp {");
+        sb.AppendLine($"    hostname = {Quote(options.Hostname)}");
+        sb.AppendLine($"    port = {options.Port.ToString(CultureInfo.InvariantCulture)}");
+        if (!string.IsNullOrWhiteSpace(options.PublicHostname))
+        {
+            sb.AppendLine($"    public-hostname = {Quote(options.PublicHostname)}");
+        }
+
+        sb.AppendLine("  }");
+        sb.AppendLine("  cluster {");
+        sb.AppendLine($"    seed-nodes = [{string.Join(", ", seeds)}]");
+        sb.AppendLine($"    roles = [{string.Join(", ", roles)}]");
+        sb.AppendLine($"    gossip-interval = {Ms(options.GossipInterval)}");
+        sb.AppendLine($"    leader-actions-interval = {Ms(options.GossipInterval)}");
+        sb.AppendLine($"    unreachable-nodes-reaper-interval = {Ms(options.GossipInterval)}");
+        sb.AppendLine($"    failure-detector.heartbeat-interval = {Ms(options.HeartbeatInterval)}");
+        sb.AppendLine($"    failure-detector.acceptable-heartbeat-pause = {Ms(options.AcceptableHeartbeatPause)}");
+        sb.AppendLine("    downing-provider-class = \"Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster\"");
+        // Akka 1.5.73's proxy fires its "failed to find singleton after 30 seconds" warning at once (zero initial
+        // delay) on every identification; the worker logs its own warning when registration keeps failing.
+        sb.AppendLine("    singleton-proxy.log-singleton-identification-failure = off");
+        sb.AppendLine("    split-brain-resolver {");
+        sb.AppendLine($"      active-strategy = {StrategyName(options.SplitBrainResolver)}");
+        sb.AppendLine($"      stable-after = {Ms(options.StableAfter)}");
+        sb.AppendLine("      down-all-when-unstable = off");
+        sb.AppendLine($"      static-quorum.quorum-size = {options.StaticQuorumSize.ToString(CultureInfo.InvariantCulture)}");
+        sb.AppendLine("    }");
+        sb.AppendLine("  }");
+        sb.AppendLine("}");
+        return sb.ToString();
+    }
+
+    /// <summary>Turns <c>host:port</c> into <c>akka.tcp://system@host:port</c>; full addresses pass through.</summary>
+    public static string SeedAddress(string systemName, string seed)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(seed);
+        if (seed.Contains("://", StringComparison.Ordinal))
+        {
+            return seed;
+        }
+
+        var colon = seed.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(seed.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+        {
+            throw new ArgumentException($"seed '{seed}' is not HOST:PORT (port 1..65535) or akka.tcp://SYSTEM@HOST:PORT", nameof(seed));
+        }
+
+        return $"akka.tcp://{systemName}@{seed}";
+    }
+
+    /// <summary>HOCON name of a strategy.</summary>
+    public static string StrategyName(SplitBrainStrategy strategy) => strategy switch
+    {
+        SplitBrainStrategy.KeepMajority => "keep-majority",
+        SplitBrainStrategy.KeepOldest => "keep-oldest",
+        SplitBrainStrategy.StaticQuorum => "static-quorum",
+        _ => throw new ArgumentOutOfRangeException(nameof(strategy), strategy, "unknown split-brain-resolver strategy"),
+    };
+
+    /// <summary>Parses a HOCON strategy name (keep-majority, keep-oldest, static-quorum).</summary>
+    public static SplitBrainStrategy ParseStrategy(string name) => name switch
+    {
+        "keep-majority" => SplitBrainStrategy.KeepMajority,
+        "keep-oldest" => SplitBrainStrategy.KeepOldest,
+        "static-quorum" => SplitBrainStrategy.StaticQuorum,
+        _ => throw new ArgumentException($"unknown split-brain-resolver strategy '{name}' (keep-majority, keep-oldest, static-quorum)", nameof(name)),
+    };
+
+    private static string Ms(TimeSpan t) => ((long)Math.Max(1, t.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture) + "ms";
+
+    private static string Quote(string s) => "\"" + s.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+
+    private static string AssemblyQualifiedNameShort(this Type t) => $"{t.FullName}, {t.Assembly.GetName().Name}";
+}
