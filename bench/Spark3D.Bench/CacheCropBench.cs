@@ -25,12 +25,18 @@ internal static class CacheCropBench
             var vol = MakeVolume(size);
             Console.WriteLine($"volume {vol.Shape} float32 = {vol.Shape.Count * 4 / 1e6:f1} MB (z-scored phantom); cores {Environment.ProcessorCount}; single-threaded reads");
             Console.WriteLine();
-            Console.WriteLine("| chunk | dtype | codec | file MB | write s | 160³ crops/s | 64³ crops/s | whole decode ms | decode-all+crop 160³/s |");
-            Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
-            foreach (int chunk in new[] { 32, 64 })
-                foreach (var dtype in new[] { CacheDType.Float32, CacheDType.Float16 })
-                    foreach (var codec in new[] { ChunkCodec.None, ChunkCodec.Lz4, ChunkCodec.Zstd })
-                        Measure(dir, vol, new ChunkedVolumeOptions(chunk, dtype, codec), n160, n64);
+            Console.WriteLine("| chunk | dtype | codec | file MB | write s | 160³ crops/s | 160³ crops/s no-verify | 64³ crops/s | whole decode ms | decode-all+crop 160³/s |");
+            Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
+            var f32 = CacheDType.Float32;
+            var f16 = CacheDType.Float16;
+            foreach (var o in new ChunkedVolumeOptions[]
+            {
+                new(32, f32, ChunkCodec.None), new(32, f32, ChunkCodec.Lz4), new(32, f32, ChunkCodec.Lz4, Shuffle: false),
+                new(32, f32, ChunkCodec.Zstd), new(32, f32, ChunkCodec.Zstd, Shuffle: false),
+                new(32, f16, ChunkCodec.None), new(32, f16, ChunkCodec.Lz4), new(32, f16, ChunkCodec.Zstd),
+                new(64, f32, ChunkCodec.None), new(64, f32, ChunkCodec.Lz4), new(64, f32, ChunkCodec.Zstd), new(64, f16, ChunkCodec.Lz4),
+            })
+                Measure(dir, vol, o, n160, n64);
             PythonReference(dir, vol, n160, n64);
             return 0;
         }
@@ -42,13 +48,16 @@ internal static class CacheCropBench
 
     private static void Measure(string dir, Volume vol, ChunkedVolumeOptions o, int n160, int n64)
     {
-        string path = Path.Combine(dir, $"v-{o.ChunkSize}-{o.DType}-{o.Codec}.s3d");
+        string path = Path.Combine(dir, $"v-{o.ChunkSize}-{o.DType}-{o.Codec}-{o.Shuffle}.s3d");
         var sw = Stopwatch.StartNew();
         ChunkedVolumeWriter.Write(path, vol, o);
         double writeS = sw.Elapsed.TotalSeconds;
         using var f = ChunkedVolumeFile.Open(path);
         double crops160 = CropsPerSecond(f, new Shape3(160, 160, 160), n160, seed: 1);
         double crops64 = CropsPerSecond(f, new Shape3(64, 64, 64), n64, seed: 2);
+        double noVerify;
+        using (var unverified = ChunkedVolumeFile.Open(path, verifyChunks: false))
+            noVerify = CropsPerSecond(unverified, new Shape3(160, 160, 160), n160, seed: 1);
         f.ReadAll(); // warm
         sw.Restart();
         const int wholeReps = 3;
@@ -56,8 +65,11 @@ internal static class CacheCropBench
         double wholeMs = sw.Elapsed.TotalMilliseconds / wholeReps;
         double memCropMs = 1000 / CropsPerSecond(new VolumeCropSource(vol), new Shape3(160, 160, 160), n160, seed: 1);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {o.ChunkSize}³ | {o.DType.ToString().ToLowerInvariant()} | {o.Codec.ToString().ToLowerInvariant()} | {f.FileLength / 1e6:f1} | {writeS:f2} | {crops160:f1} | {crops64:f0} | {wholeMs:f0} | {1000 / (wholeMs + memCropMs):f1} |"));
+            $"| {o.ChunkSize}³ | {o.DType.ToString().ToLowerInvariant()} | {Codec(o)} | {f.FileLength / 1e6:f1} | {writeS:f2} | {crops160:f1} | {noVerify:f1} | {crops64:f0} | {wholeMs:f0} | {1000 / (wholeMs + memCropMs):f1} |"));
     }
+
+    private static string Codec(ChunkedVolumeOptions o) =>
+        o.Codec.ToString().ToLowerInvariant() + (o.Codec != ChunkCodec.None && o.Shuffle ? "+shuffle" : "");
 
     private static double CropsPerSecond(IVolumeCropSource src, Shape3 patch, int count, int seed)
     {
@@ -107,7 +119,7 @@ def rate(p, n):
         b = np.ascontiguousarray(a[z:z+p, y:y+p, x:x+p])
     return n / (time.perf_counter() - t)
 t = time.perf_counter(); np.load('{{npy}}'); whole = (time.perf_counter() - t) * 1000
-print(f"| numpy memmap .npy (python) | float32 | none | {a.nbytes/1e6:.1f} | - | {rate(160, {{n160}}):.1f} | {rate(64, {{n64}}):.0f} | {whole:.0f} (np.load) | - |")
+print(f"| numpy memmap .npy (python) | float32 | none | {a.nbytes/1e6:.1f} | - | {rate(160, {{n160}}):.1f} | - | {rate(64, {{n64}}):.0f} | {whole:.0f} (np.load) | - |")
 """;
         var psi = new ProcessStartInfo(python) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
         using var p = Process.Start(psi)!;

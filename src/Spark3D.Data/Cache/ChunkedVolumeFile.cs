@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.IO.Hashing;
 using System.IO.MemoryMappedFiles;
+using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 using Spark3D.Data.Sampling;
 using Spark3D.Data.Volumes;
 
@@ -112,7 +114,7 @@ public sealed unsafe class ChunkedVolumeFile : IVolumeCropSource, IDisposable
     public string? MetadataJson => _meta.InfoJson;
 
     /// <summary>Layout the file was written with.</summary>
-    public ChunkedVolumeOptions Options => new(_meta.ChunkSize, _meta.DType, _meta.Codec);
+    public ChunkedVolumeOptions Options => new(_meta.ChunkSize, _meta.DType, _meta.Codec, Shuffle: _meta.Shuffle);
 
     public void ReadCrop(int x0, int y0, int z0, Shape3 size, Span<float> destination)
     {
@@ -124,7 +126,9 @@ public sealed unsafe class ChunkedVolumeFile : IVolumeCropSource, IDisposable
 
         int cs = _meta.ChunkSize, bpv = _meta.BytesPerVoxel;
         var dtype = _meta.DType;
-        byte[]? scratch = _meta.Codec == ChunkCodec.None ? null : ArrayPool<byte>.Shared.Rent(cs * cs * cs * bpv);
+        int chunkBytes = cs * cs * cs * bpv;
+        // Compressed chunks decode into the first half of the scratch; the shuffle filter unshuffles into the second.
+        byte[]? scratch = _meta.Codec == ChunkCodec.None ? null : ArrayPool<byte>.Shared.Rent(_meta.Shuffle ? 2 * chunkBytes : chunkBytes);
         try
         {
             for (int cz = w.Z0 / cs; cz <= (w.Z1 - 1) / cs; cz++)
@@ -133,18 +137,27 @@ public sealed unsafe class ChunkedVolumeFile : IVolumeCropSource, IDisposable
                     {
                         var e = _grid.Extent(cx, cy, cz);
                         int ox = cx * cs, oy = cy * cs, oz = cz * cs;
-                        var chunk = Chunk(_grid.Id(cx, cy, cz), (int)e.Count * bpv, scratch);
+                        var chunk = Chunk(_grid.Id(cx, cy, cz), (int)e.Count * bpv, scratch, chunkBytes);
                         int xa = Math.Max(w.X0, ox), xb = Math.Min(w.X1, ox + e.X);
                         int ya = Math.Max(w.Y0, oy), yb = Math.Min(w.Y1, oy + e.Y);
                         int za = Math.Max(w.Z0, oz), zb = Math.Min(w.Z1, oz + e.Z);
                         int run = xb - xa;
-                        for (int z = za; z < zb; z++)
-                            for (int y = ya; y < yb; y++)
-                            {
-                                int src = (xa - ox) + e.X * ((y - oy) + e.Y * (z - oz));
-                                long dst = (xa - x0) + (long)size.X * ((y - y0) + (long)size.Y * (z - z0));
-                                VoxelEncoding.Decode(chunk.Slice(src * bpv, run * bpv), dtype, destination.Slice((int)dst, run));
-                            }
+                        if (dtype == CacheDType.Float32)
+                        {
+                            var voxels = MemoryMarshal.Cast<byte, float>(chunk);
+                            for (int z = za; z < zb; z++)
+                                for (int y = ya; y < yb; y++)
+                                    voxels.Slice((xa - ox) + e.X * ((y - oy) + e.Y * (z - oz)), run)
+                                        .CopyTo(destination.Slice((int)((xa - x0) + (long)size.X * ((y - y0) + (long)size.Y * (z - z0))), run));
+                        }
+                        else
+                        {
+                            var halves = MemoryMarshal.Cast<byte, Half>(chunk);
+                            for (int z = za; z < zb; z++)
+                                for (int y = ya; y < yb; y++)
+                                    TensorPrimitives.ConvertToSingle(halves.Slice((xa - ox) + e.X * ((y - oy) + e.Y * (z - oz)), run),
+                                        destination.Slice((int)((xa - x0) + (long)size.X * ((y - y0) + (long)size.Y * (z - z0))), run));
+                        }
                     }
         }
         finally
@@ -162,7 +175,7 @@ public sealed unsafe class ChunkedVolumeFile : IVolumeCropSource, IDisposable
     }
 
     /// <summary>The decoded bytes of one chunk: straight from the map when uncompressed, else into <paramref name="scratch"/>.</summary>
-    private ReadOnlySpan<byte> Chunk(int id, int rawBytes, byte[]? scratch)
+    private ReadOnlySpan<byte> Chunk(int id, int rawBytes, byte[]? scratch, int chunkBytes)
     {
         var entry = _index[id];
         var stored = new ReadOnlySpan<byte>(_base + entry.Offset, (int)entry.Length);
@@ -171,7 +184,10 @@ public sealed unsafe class ChunkedVolumeFile : IVolumeCropSource, IDisposable
         if (scratch is null) return stored;
         var raw = scratch.AsSpan(0, rawBytes);
         ChunkCompressor.Decompress(FilePath, id, _meta.Codec, stored, raw);
-        return raw;
+        if (!_meta.Shuffle) return raw;
+        var plain = scratch.AsSpan(chunkBytes, rawBytes);
+        ByteShuffle.Unshuffle(raw, _meta.BytesPerVoxel, plain);
+        return plain;
     }
 
     public void Dispose()

@@ -7,7 +7,7 @@ namespace Spark3D.Data.Cache;
 
 /// <summary>The self-describing JSON block of a cache volume file (UTF-8, right after the header).</summary>
 internal sealed record ChunkedVolumeMetadata(
-    Shape3 Shape, Spacing3 Spacing, Affine Affine, CacheDType DType, int ChunkSize, ChunkCodec Codec, string? InfoJson)
+    Shape3 Shape, Spacing3 Spacing, Affine Affine, CacheDType DType, int ChunkSize, ChunkCodec Codec, bool Shuffle, string? InfoJson)
 {
     public const string FormatName = "spark3d.chunked-volume";
 
@@ -25,6 +25,7 @@ internal sealed record ChunkedVolumeMetadata(
             ["dtype"] = DType == CacheDType.Float16 ? "float16" : "float32",
             ["chunkShape"] = VolumeJson.Of(new Shape3(ChunkSize, ChunkSize, ChunkSize)),
             ["codec"] = Codec.ToString().ToLowerInvariant(),
+            ["filter"] = Shuffle ? "shuffle" : "none",
             ["voxelOrder"] = "x-fastest",
             ["info"] = InfoJson is null ? null : JsonNode.Parse(InfoJson),
         };
@@ -62,8 +63,14 @@ internal sealed record ChunkedVolumeMetadata(
                 "zstd" => ChunkCodec.Zstd,
                 var c => throw new FormatException($"unsupported codec '{c}'"),
             };
+            bool shuffle = (string?)o["filter"] switch
+            {
+                "none" or null => false,
+                "shuffle" when codec != ChunkCodec.None => true,
+                var f => throw new FormatException($"unsupported filter '{f}' for codec {codec}"),
+            };
             return new ChunkedVolumeMetadata(shape, VolumeJson.ToSpacing(o["spacing"]), VolumeJson.ToAffine(o["affine"]),
-                dtype, chunk.X, codec, o["info"]?.ToJsonString());
+                dtype, chunk.X, codec, shuffle, o["info"]?.ToJsonString());
         }
         catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or OverflowException or ArgumentException)
         {

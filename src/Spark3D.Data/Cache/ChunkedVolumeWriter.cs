@@ -30,7 +30,7 @@ public static class ChunkedVolumeWriter
         }
 
         var meta = new ChunkedVolumeMetadata(volume.Shape, volume.Spacing, volume.Affine, options.DType, options.ChunkSize,
-            options.Codec, metadataJson);
+            options.Codec, options.Shuffle && options.Codec != ChunkCodec.None, metadataJson);
         byte[] metaBytes = meta.ToUtf8();
         var grid = new ChunkGrid(volume.Shape, options.ChunkSize);
         int chunkCount = grid.Count;
@@ -45,7 +45,7 @@ public static class ChunkedVolumeWriter
             {
                 fs.SetLength(dataStart);
                 fs.Position = dataStart;
-                WriteChunks(fs, volume, options, grid, index);
+                WriteChunks(fs, volume, options with { Shuffle = meta.Shuffle }, grid, index);
                 long fileLength = fs.Length;
                 var header = new byte[ChunkedVolumeHeader.Size];
                 ChunkedVolumeHeader.Write(header,
@@ -74,6 +74,7 @@ public static class ChunkedVolumeWriter
         int maxVoxels = cs * cs * cs;
         var floats = new float[maxVoxels];
         var raw = new byte[maxVoxels * bpv];
+        var shuffled = o.Shuffle ? new byte[raw.Length] : raw;
         var packed = new byte[ChunkCompressor.Bound(o.Codec, raw.Length)];
         Compressor? zstd = null;
         try
@@ -92,7 +93,8 @@ public static class ChunkedVolumeWriter
                                 volume.Voxels.AsSpan((int)shape.Index(cx * cs, cy * cs + y, cz * cs + z), e.X)
                                     .CopyTo(floats.AsSpan(e.X * (y + e.Y * z), e.X));
                         VoxelEncoding.Encode(floats.AsSpan(0, n), o.DType, raw);
-                        int len = ChunkCompressor.Compress(o.Codec, o.CompressionLevel, raw.AsSpan(0, n * bpv), packed, ref zstd);
+                        if (o.Shuffle) ByteShuffle.Shuffle(raw.AsSpan(0, n * bpv), bpv, shuffled);
+                        int len = ChunkCompressor.Compress(o.Codec, o.CompressionLevel, shuffled.AsSpan(0, n * bpv), packed, ref zstd);
                         var stored = packed.AsSpan(0, len);
                         ChunkedVolumeHeader.WriteEntry(index, grid.Id(cx, cy, cz),
                             new ChunkedVolumeHeader.IndexEntry(fs.Position, len, XxHash3.HashToUInt64(stored)));
