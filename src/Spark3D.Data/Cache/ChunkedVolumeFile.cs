@@ -11,7 +11,8 @@ namespace Spark3D.Data.Cache;
 /// <summary>
 /// A memory-mapped, read-only view of a chunked cache volume (docs/cache-format.md). Crops decode only the chunks they
 /// touch; with codec <see cref="ChunkCodec.None"/> voxels are copied straight from the map. Reads are thread-safe
-/// (no mutable state; scratch buffers come from the shared pool). Dispose only after every reader is done.
+/// (no mutable state; scratch buffers come from the shared pool); a Dispose racing with reads waits for them to finish
+/// unmapping, and later reads throw <see cref="ObjectDisposedException"/>.
 /// </summary>
 public sealed unsafe class ChunkedVolumeFile : IVolumeCropSource, IDisposable
 {
@@ -127,6 +128,10 @@ public sealed unsafe class ChunkedVolumeFile : IVolumeCropSource, IDisposable
         int cs = _meta.ChunkSize, bpv = _meta.BytesPerVoxel;
         var dtype = _meta.DType;
         int chunkBytes = cs * cs * cs * bpv;
+        // Hold a reference on the view so a concurrent Dispose defers the unmap until this read is done.
+        var handle = _view.SafeMemoryMappedViewHandle;
+        bool referenced = false;
+        handle.DangerousAddRef(ref referenced);
         // Compressed chunks decode into the first half of the scratch; the shuffle filter unshuffles into the second.
         byte[]? scratch = _meta.Codec == ChunkCodec.None ? null : ArrayPool<byte>.Shared.Rent(_meta.Shuffle ? 2 * chunkBytes : chunkBytes);
         try
@@ -163,6 +168,7 @@ public sealed unsafe class ChunkedVolumeFile : IVolumeCropSource, IDisposable
         finally
         {
             if (scratch is not null) ArrayPool<byte>.Shared.Return(scratch);
+            if (referenced) handle.DangerousRelease();
         }
     }
 

@@ -130,6 +130,31 @@ public class ChunkedVolumeRoundTripTests
     }
 
     [Fact]
+    public async Task Dispose_while_reading_never_crashes_and_later_reads_throw_ObjectDisposed()
+    {
+        using var dir = new TempDirectory();
+        string path = dir.File("v.s3d");
+        ChunkedVolumeWriter.Write(path, TestVolumes.Smooth(new Shape3(64, 64, 64)), new ChunkedVolumeOptions(16, CacheDType.Float32, ChunkCodec.None));
+        var f = ChunkedVolumeFile.Open(path);
+        var size = new Shape3(48, 48, 48);
+        int disposedSeen = 0;
+        var readers = Enumerable.Range(0, 2).Select(_ => Task.Run(() =>
+        {
+            var buf = new float[size.Count];
+            for (int i = 0; i < 200; i++)
+            {
+                try { f.ReadCrop(i % 16, 3, 5, size, buf); }
+                catch (ObjectDisposedException) { Interlocked.Increment(ref disposedSeen); return; }
+            }
+        })).ToArray();
+        await Task.Delay(5);
+        f.Dispose();
+        await Task.WhenAll(readers);
+        Assert.Throws<ObjectDisposedException>(() => f.ReadCrop(0, 0, 0, size, new float[size.Count]));
+        f.Dispose(); // idempotent
+    }
+
+    [Fact]
     public void Rewriting_replaces_the_file_atomically_and_readers_of_the_old_file_keep_working()
     {
         using var dir = new TempDirectory();
