@@ -48,7 +48,8 @@ internal sealed record ChunkedVolumeMetadata(
             if ((string?)o["format"] != FormatName) throw new FormatException($"format is not '{FormatName}'");
             var shape = VolumeJson.ToShape(o["shape"]);
             var chunk = VolumeJson.ToShape(o["chunkShape"]);
-            if (shape.X <= 0 || shape.Y <= 0 || shape.Z <= 0) throw new FormatException($"non-positive shape {shape}");
+            if (shape.X <= 0 || shape.Y <= 0 || shape.Z <= 0 || shape.Count > int.MaxValue)
+                throw new FormatException($"shape {shape} is not positive or exceeds {int.MaxValue} voxels");
             if (chunk.X != chunk.Y || chunk.Y != chunk.Z || chunk.X is < 1 or > 1024) throw new FormatException($"bad chunk shape {chunk}");
             var dtype = (string?)o["dtype"] switch
             {

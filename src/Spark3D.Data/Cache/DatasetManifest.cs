@@ -16,6 +16,7 @@ public sealed class DatasetManifest : IDisposable
     private readonly Dictionary<string, ManifestEntry> _latestByHash = new(StringComparer.OrdinalIgnoreCase);
     private long _validLength;
     private FileStream? _writer;
+    private bool _disposed;
 
     private DatasetManifest(string path) => FilePath = path;
 
@@ -84,7 +85,7 @@ public sealed class DatasetManifest : IDisposable
         byte[] line = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(entry, ManifestJson.Options) + "\n");
         lock (_gate)
         {
-            ObjectDisposedException.ThrowIf(_writer is null && _disposed, this);
+            ObjectDisposedException.ThrowIf(_disposed, this);
             if (_writer is null)
             {
                 string? dir = Path.GetDirectoryName(Path.GetFullPath(FilePath));
@@ -125,8 +126,6 @@ public sealed class DatasetManifest : IDisposable
 
     /// <summary>True when the latest entry for this content hash is ok: a rerun may skip the volume.</summary>
     public bool IsDone(string contentHash) => TryGetByContentHash(contentHash, out var e) && e.Status == ManifestStatus.Ok;
-
-    private bool _disposed;
 
     public void Dispose()
     {
