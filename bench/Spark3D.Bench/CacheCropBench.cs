@@ -37,6 +37,9 @@ internal static class CacheCropBench
                 new(64, f32, ChunkCodec.None), new(64, f32, ChunkCodec.Lz4), new(64, f32, ChunkCodec.Zstd), new(64, f16, ChunkCodec.Lz4),
             })
                 Measure(dir, vol, o, n160, n64);
+            var mem = new VolumeCropSource(vol);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| in-memory Volume (C#, upper bound) | float32 | - | - | - | {CropsPerSecond(mem, new Shape3(160, 160, 160), n160, 1):f1} | - | {CropsPerSecond(mem, new Shape3(64, 64, 64), n64, 2):f0} | - | - |"));
             PythonReference(dir, vol, n160, n64);
             return 0;
         }

@@ -23,6 +23,9 @@ public sealed unsafe class ChunkedVolumeFile : IVolumeCropSource, IDisposable
     private readonly ChunkGrid _grid;
     private readonly ChunkedVolumeHeader.IndexEntry[] _index;
     private readonly bool _verifyChunks;
+    // Chunks whose checksum already passed: the mapped file is immutable (writers replace it by rename), so each chunk
+    // is hashed at most once per open file. Racing readers may both verify a chunk; that is harmless.
+    private readonly byte[] _verified;
     private int _disposed;
 
     private ChunkedVolumeFile(string path, MemoryMappedFile map, MemoryMappedViewAccessor view, byte* basePtr, long length,
@@ -46,6 +49,7 @@ public sealed unsafe class ChunkedVolumeFile : IVolumeCropSource, IDisposable
         if (_grid.Count != f.ChunkCount)
             throw new CacheFormatException(path, $"index has {f.ChunkCount} chunks, shape {_meta.Shape} needs {_grid.Count}.");
         _index = new ChunkedVolumeHeader.IndexEntry[_grid.Count];
+        _verified = new byte[_grid.Count];
         long dataStart = f.IndexOffset + indexBytes.Length;
         int maxRaw = _meta.ChunkSize * _meta.ChunkSize * _meta.ChunkSize * _meta.BytesPerVoxel;
         int bound = ChunkCompressor.Bound(_meta.Codec, maxRaw);
@@ -66,7 +70,7 @@ public sealed unsafe class ChunkedVolumeFile : IVolumeCropSource, IDisposable
 
     /// <summary>
     /// Maps and validates a cache file (header, checksum of header+metadata+index, index ranges).
-    /// Chunk payload checksums are verified on every read unless <paramref name="verifyChunks"/> is false.
+    /// Each chunk's payload checksum is verified the first time it is read unless <paramref name="verifyChunks"/> is false.
     /// </summary>
     /// <exception cref="CacheFormatException">The file is truncated, corrupt or not a cache volume.</exception>
     public static ChunkedVolumeFile Open(string path, bool verifyChunks = true)
@@ -185,8 +189,12 @@ public sealed unsafe class ChunkedVolumeFile : IVolumeCropSource, IDisposable
     {
         var entry = _index[id];
         var stored = new ReadOnlySpan<byte>(_base + entry.Offset, (int)entry.Length);
-        if (_verifyChunks && XxHash3.HashToUInt64(stored) != entry.Checksum)
-            throw new CacheFormatException(FilePath, $"chunk {id} checksum mismatch (file is corrupt).");
+        if (_verifyChunks && Volatile.Read(ref _verified[id]) == 0)
+        {
+            if (XxHash3.HashToUInt64(stored) != entry.Checksum)
+                throw new CacheFormatException(FilePath, $"chunk {id} checksum mismatch (file is corrupt).");
+            Volatile.Write(ref _verified[id], 1);
+        }
         if (scratch is null) return stored;
         var raw = scratch.AsSpan(0, rawBytes);
         ChunkCompressor.Decompress(FilePath, id, _meta.Codec, stored, raw);
