@@ -7,5 +7,6 @@ internal static class BenchCatalog
     {
         ["resample"] = ResampleBench.Run,
         ["nifti-decode"] = NiftiDecodeBench.Run,
+        ["cache-crop"] = CacheCropBench.Run,
     };
 }
