@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Spark3D.Model.Tests.Training;
 
 [Collection(TorchStateCollection.Name)]
-public class MemoryFlatTests
+public class MemoryFlatTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private static long RssBytes()
     {
@@ -29,7 +29,7 @@ public class MemoryFlatTests
         }
     }
 
-    private static void RunThousandSteps()
+    private void RunThousandSteps()
     {
         using var net = TestNets.Create(11);
         var options = new OptimizerOptions();
@@ -55,6 +55,7 @@ public class MemoryFlatTests
         GC.Collect();
         var after1000 = RssBytes();
         var growthMb = (after1000 - after100) / (1024.0 * 1024.0);
+        output.WriteLine($"VmRSS after step 100: {after100 / 1048576.0:F1} MB, after step 1000: {after1000 / 1048576.0:F1} MB, growth {growthMb:F2} MB");
         Assert.True(growthMb < 30, $"RSS grew {growthMb:F1} MB between step 100 ({after100 >> 20} MB) and step 1000 ({after1000 >> 20} MB)");
     }
 }
