@@ -11,7 +11,8 @@ namespace Spark3D.Host.Startup;
 /// </summary>
 /// <remarks>
 /// Skipped when: not Linux; SPARK3D_NO_JEMALLOC=1; jemalloc is already mapped; the library file is missing (a one-line
-/// hint goes to stderr); or this process is already the re-executed one (guard variable), so it can never loop.
+/// hint goes to stderr); the entry assembly is not spark3d (e.g. a test host calling Main); or this process is already
+/// the re-executed one (guard variable), so it can never loop.
 /// SPARK3D_JEMALLOC overrides the library path.
 /// </remarks>
 public static partial class JemallocPreload
@@ -40,6 +41,8 @@ public static partial class JemallocPreload
     public static void EnsurePreloaded()
     {
         if (!OperatingSystem.IsLinux()) return;
+        // Only the spark3d program itself: a test host calling Program.Main in-process must never be re-executed.
+        if (System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name != "spark3d") return;
         if (Environment.GetEnvironmentVariable(DisableVariable) == "1") return;
         if (IsJemallocMapped()) return;
         var library = Environment.GetEnvironmentVariable(LibraryVariable) is { Length: > 0 } custom ? custom : DefaultLibrary;

@@ -96,4 +96,13 @@ public class JemallocPreloadTests
         Assert.Contains("/nonexistent/libjemalloc.so.2", hint);
         Assert.Contains("libjemalloc2", hint);
     }
+
+    [Fact]
+    public void Calling_it_inside_a_test_host_never_reexecutes_the_host()
+    {
+        var pid = Environment.ProcessId;
+        JemallocPreload.EnsurePreloaded(); // entry assembly is the test host, not spark3d
+        Assert.Equal(pid, Environment.ProcessId);
+        Assert.Null(Environment.GetEnvironmentVariable(JemallocPreload.ReexecGuardVariable));
+    }
 }
