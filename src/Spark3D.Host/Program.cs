@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Spark3D.Host.Commands;
+using Spark3D.Host.Startup;
 
 namespace Spark3D.Host;
 
@@ -7,6 +8,7 @@ public static class Program
 {
     public static int Main(string[] args)
     {
+        JemallocPreload.EnsurePreloaded(); // may re-exec this process in place under jemalloc (same PID)
         var root = new RootCommand("Spark3D.NET: MAE pre-training of 3D CNNs on medical images, and fine-tuning for segmentation.");
         root.Options.Add(GlobalOptions.ConfigFile);
         root.Options.Add(GlobalOptions.Define);

@@ -10,5 +10,6 @@ internal static class CommandCatalog
         ConfigCommand.Create(),
         InfoCommand.Create(),
         EvaluateCommand.Create(),
+        Startup.StartupReportCommand.Create(),
     ];
 }
