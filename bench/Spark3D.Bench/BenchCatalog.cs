@@ -5,5 +5,6 @@ internal static class BenchCatalog
 {
     public static Dictionary<string, Func<string[], int>> All() => new()
     {
+        ["train-step"] = TrainStepBench.Run,
     };
 }
