@@ -42,10 +42,14 @@ internal static class TrainStepBench
                 double a = ours.GetProperty("median_s").GetDouble(), b = torchRun.GetProperty("median_s").GetDouble();
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{preset,-8} {a,9:F3} {b,9:F3} {a / b,7:F3} {ours.GetProperty("peak_rss_mib").GetDouble(),13:F0} {torchRun.GetProperty("peak_rss_mib").GetDouble(),14:F0}"));
+                Console.WriteLine($"         steps ours [{Steps(ours)}] torch [{Steps(torchRun)}]");
             }
         }
         return 0;
     }
+
+    private static string Steps(JsonElement run) =>
+        string.Join(", ", run.GetProperty("steps_s").EnumerateArray().Select(v => v.GetDouble().ToString("F2", CultureInfo.InvariantCulture)));
 
     private static int RunWorker(Options o)
     {
