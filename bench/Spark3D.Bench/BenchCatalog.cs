@@ -8,5 +8,6 @@ internal static class BenchCatalog
         ["resample"] = ResampleBench.Run,
         ["nifti-decode"] = NiftiDecodeBench.Run,
         ["cache-crop"] = CacheCropBench.Run,
+        ["train-step"] = TrainStepBench.Run,
     };
 }

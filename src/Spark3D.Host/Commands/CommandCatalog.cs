@@ -11,5 +11,6 @@ internal static class CommandCatalog
         InfoCommand.Create(),
         EvaluateCommand.Create(),
         Startup.StartupReportCommand.Create(),
+        ModelCommand.Create(),
     ];
 }

@@ -1,0 +1,179 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Spark3D.Model.Losses;
+using Spark3D.Model.Mae;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Spark3D.Bench;
+
+/// <summary>
+/// `train-step`: one SparK MAE training step (forward, masked MSE, backward, clip 12, SGD Nesterov 0.99), ours vs the
+/// PyTorch twin (bench/python/train_step.py), same preset / patch / batch / threads, each in its own child process
+/// (so peak RSS = that run's VmHWM) with jemalloc preloaded when present. Prints median step times and their ratio.
+///   train-step [--presets tiny,small] [--patch 64] [--batch 2] [--threads 2] [--steps 5] [--warmup 2] [--rounds 1]
+/// </summary>
+internal static class TrainStepBench
+{
+    private const string Jemalloc = "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2";
+
+    public static int Run(string[] args)
+    {
+        var o = Options.Parse(args);
+        return o.Worker ? RunWorker(o) : RunSideBySide(o);
+    }
+
+    private static int RunSideBySide(Options o)
+    {
+        string script = FindScript();
+        Console.WriteLine($"train-step: patch {o.Batch}x1x{o.Patch}^3, threads {o.Threads}, {o.Warmup} warm-up + {o.Steps} timed steps, " +
+                          $"block {o.Block}, ratio {o.Ratio}, jemalloc {(File.Exists(Jemalloc) ? "preloaded" : "MISSING (apt-get install libjemalloc2)")}");
+        Console.WriteLine($"{"preset",-8} {"ours s",9} {"torch s",9} {"ratio",7} {"ours RSS MiB",13} {"torch RSS MiB",14}");
+        foreach (string preset in o.Presets)
+        {
+            for (int round = 0; round < o.Rounds; round++)
+            {
+                string common = $"--preset {preset} --patch {o.Patch} --batch {o.Batch} --threads {o.Threads} --steps {o.Steps} --warmup {o.Warmup} --block {o.Block} --ratio {o.Ratio.ToString(CultureInfo.InvariantCulture)}";
+                // Alternate who goes first so background load does not always hit the same side.
+                JsonElement ours, torchRun;
+                if (round % 2 == 0) { torchRun = RunChild(o.Python, $"{script} {common}"); ours = RunChild(SelfCommand().exe, $"{SelfCommand().prefix}train-step --worker {common}"); }
+                else { ours = RunChild(SelfCommand().exe, $"{SelfCommand().prefix}train-step --worker {common}"); torchRun = RunChild(o.Python, $"{script} {common}"); }
+                double a = ours.GetProperty("median_s").GetDouble(), b = torchRun.GetProperty("median_s").GetDouble();
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{preset,-8} {a,9:F3} {b,9:F3} {a / b,7:F3} {ours.GetProperty("peak_rss_mib").GetDouble(),13:F0} {torchRun.GetProperty("peak_rss_mib").GetDouble(),14:F0}"));
+                Console.WriteLine($"         steps ours [{Steps(ours)}] torch [{Steps(torchRun)}]");
+            }
+        }
+        return 0;
+    }
+
+    private static string Steps(JsonElement run) =>
+        string.Join(", ", run.GetProperty("steps_s").EnumerateArray().Select(v => v.GetDouble().ToString("F2", CultureInfo.InvariantCulture)));
+
+    private static int RunWorker(Options o)
+    {
+        torch.set_num_threads(o.Threads);
+        torch.manual_seed(0);
+        using var gen = new Generator(0);
+        using var mae = SparkMae.FromPreset(o.Presets[0]);
+        using var loss = new MaskedReconstructionLoss();
+        using var sgd = optim.SGD(mae.parameters(), 1e-2, momentum: 0.99, nesterov: true, weight_decay: 3e-5);
+        int grid = o.Patch / o.Block;
+        var times = new List<double>();
+        double last = double.NaN;
+        for (int i = 0; i < o.Warmup + o.Steps; i++)
+        {
+            using var scope = NewDisposeScope();
+            var image = torch.randn([o.Batch, 1, o.Patch, o.Patch, o.Patch], generator: gen);
+            var mask = BlockMask(o.Batch, grid, o.Ratio, gen);
+            var sw = Stopwatch.StartNew();
+            sgd.zero_grad();
+            var l = loss.forward(mae.forward(image, mask), image, mask);
+            l.backward();
+            nn.utils.clip_grad_norm_(mae.parameters(), 12.0);
+            sgd.step();
+            last = l.item<float>();
+            sw.Stop();
+            if (i >= o.Warmup) times.Add(sw.Elapsed.TotalSeconds);
+        }
+        var sorted = times.Order().ToList();
+        Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["impl"] = "torchsharp libtorch " + torch.__version__,
+            ["preset"] = o.Presets[0], ["patch"] = o.Patch, ["batch"] = o.Batch, ["threads"] = o.Threads,
+            ["median_s"] = sorted[sorted.Count / 2], ["min_s"] = sorted[0], ["steps_s"] = times,
+            ["peak_rss_mib"] = VmHwmMib(), ["last_loss"] = last,
+        }));
+        return 0;
+    }
+
+    /// <summary>Exact-count block mask, as the Python twin's block_mask.</summary>
+    private static Tensor BlockMask(int batch, int grid, double ratio, Generator gen)
+    {
+        int cells = grid * grid * grid;
+        var mask = torch.ones([batch, cells]);
+        for (int b = 0; b < batch; b++)
+        {
+            using var perm = torch.randperm(cells, generator: gen);
+            using var idx = perm.narrow(0, 0, (int)(ratio * cells));
+            using var row = mask[b];
+            row.index_fill_(0, idx, 0.0);
+        }
+        return mask.view(batch, 1, grid, grid, grid);
+    }
+
+    private static JsonElement RunChild(string exe, string arguments)
+    {
+        var psi = new ProcessStartInfo(exe, arguments) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (File.Exists(Jemalloc))
+        {
+            string pre = Environment.GetEnvironmentVariable("LD_PRELOAD") ?? "";
+            if (!pre.Contains("jemalloc", StringComparison.Ordinal)) psi.Environment["LD_PRELOAD"] = pre.Length == 0 ? Jemalloc : Jemalloc + ":" + pre;
+            psi.Environment["MALLOC_CONF"] = "dirty_decay_ms:-1,muzzy_decay_ms:-1";
+        }
+        using var p = Process.Start(psi) ?? throw new InvalidOperationException($"Could not start {exe}.");
+        var stderr = p.StandardError.ReadToEndAsync();
+        string stdout = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        if (p.ExitCode != 0) throw new InvalidOperationException($"{exe} {arguments} failed ({p.ExitCode}): {stderr.Result}");
+        string line = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Last(l => l.TrimStart().StartsWith('{'));
+        return JsonDocument.Parse(line).RootElement.Clone();
+    }
+
+    /// <summary>How to start this bench again: the apphost directly, or `dotnet Spark3D.Bench.dll`.</summary>
+    private static (string exe, string prefix) SelfCommand()
+    {
+        string exe = Environment.ProcessPath ?? "dotnet";
+        string dll = typeof(TrainStepBench).Assembly.Location;
+        return Path.GetFileNameWithoutExtension(exe) == "dotnet" ? (exe, $"\"{dll}\" ") : (exe, "");
+    }
+
+    private static string FindScript()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            string candidate = Path.Combine(dir.FullName, "bench", "python", "train_step.py");
+            if (File.Exists(candidate)) return candidate;
+        }
+        throw new FileNotFoundException("bench/python/train_step.py not found above " + AppContext.BaseDirectory);
+    }
+
+    private static double VmHwmMib()
+    {
+        foreach (string line in File.ReadLines("/proc/self/status"))
+            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
+        return double.NaN;
+    }
+
+    private sealed record Options(bool Worker, string[] Presets, int Patch, int Batch, int Threads, int Steps, int Warmup,
+        int Block, double Ratio, int Rounds, string Python)
+    {
+        public static Options Parse(string[] args)
+        {
+            var o = new Options(false, ["tiny", "small"], 64, 2, 2, 5, 2, 16, 0.75, 1, "/usr/bin/python3");
+            for (int i = 0; i < args.Length; i++)
+            {
+                string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
+                int NextInt() => int.Parse(Next(), CultureInfo.InvariantCulture);
+                o = args[i] switch
+                {
+                    "--worker" => o with { Worker = true },
+                    "--preset" or "--presets" => o with { Presets = Next().Split(',') },
+                    "--patch" => o with { Patch = NextInt() },
+                    "--batch" => o with { Batch = NextInt() },
+                    "--threads" => o with { Threads = NextInt() },
+                    "--steps" => o with { Steps = NextInt() },
+                    "--warmup" => o with { Warmup = NextInt() },
+                    "--block" => o with { Block = NextInt() },
+                    "--ratio" => o with { Ratio = double.Parse(Next(), CultureInfo.InvariantCulture) },
+                    "--rounds" => o with { Rounds = NextInt() },
+                    "--python" => o with { Python = Next() },
+                    _ => throw new ArgumentException($"Unknown train-step option '{args[i]}'."),
+                };
+            }
+            return o;
+        }
+    }
+}

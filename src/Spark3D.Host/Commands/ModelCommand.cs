@@ -1,0 +1,112 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Spark3D.Model.Mae;
+using Spark3D.Model.Networks;
+using static TorchSharp.torch;
+
+namespace Spark3D.Host.Commands;
+
+/// <summary>
+/// `spark3d model --preset NAME [--json]`: per-stage layer summary and parameter count of a network preset.
+/// Contract: with --json it prints exactly one JSON object holding at least <c>preset</c> and <c>parameters</c> (integer).
+/// </summary>
+internal static class ModelCommand
+{
+    public static Command Create()
+    {
+        var preset = new Option<string?>("--preset") { Description = "Network preset: " + string.Join(", ", NetworkPresets.Names) + " (default: spark3d.model.preset)." };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table." };
+        var cmd = new Command("model", "Show a network preset's layers and parameter count.") { preset, json };
+        cmd.SetAction(result =>
+        {
+            var config = GlobalOptions.LoadConfig(result);
+            var options = ReadNetworkOptions(config);
+            if (result.GetValue(preset) is { } name) options = options with { Preset = name };
+            if (!NetworkPresets.Names.Contains(options.Preset, StringComparer.OrdinalIgnoreCase))
+            {
+                Console.Error.WriteLine($"Unknown network preset '{options.Preset}'. Valid presets: {string.Join(", ", NetworkPresets.Names)}.");
+                return 2;
+            }
+            // META tensors: shapes only, so even resenc-l is summarised without allocating its 400 MB.
+            using var mae = new SparkMae(new ResidualEncoderUNet(options.ToConfig(), META), ReadMaeOptions(config));
+            var summary = NetworkSummary.Of(mae.Network);
+            long extras = mae.NamedSparkParameters().Sum(p => p.Parameter.numel());
+            Console.Out.Write(result.GetValue(json) ? RenderJson(options.Preset, summary, extras) : RenderText(options.Preset, summary, extras));
+            return 0;
+        });
+        return cmd;
+    }
+
+    /// <summary>Maps HOCON <c>spark3d.model</c> to <see cref="NetworkOptions"/>.</summary>
+    internal static NetworkOptions ReadNetworkOptions(Akka.Configuration.Config config)
+    {
+        var c = config.GetConfig("spark3d.model");
+        var d = new NetworkOptions();
+        if (c is null) return d;
+        string init = c.GetString("init", "pytorch-default");
+        return new NetworkOptions(
+            c.GetString("preset", d.Preset),
+            c.GetInt("input-channels", d.InputChannels),
+            c.GetInt("num-classes", d.NumClasses),
+            c.GetBoolean("deep-supervision", d.DeepSupervision),
+            init switch
+            {
+                "pytorch-default" => NetworkInit.PyTorchDefault,
+                "he" => NetworkInit.He,
+                _ => throw new ArgumentException($"spark3d.model.init must be pytorch-default or he, got '{init}'."),
+            });
+    }
+
+    /// <summary>Maps the network keys of HOCON <c>spark3d.mae</c> to <see cref="SparkMaeOptions"/>.</summary>
+    internal static SparkMaeOptions ReadMaeOptions(Akka.Configuration.Config config)
+    {
+        var c = config.GetConfig("spark3d.mae");
+        var d = new SparkMaeOptions();
+        if (c is null) return d;
+        return new SparkMaeOptions(
+            c.GetBoolean("use-mask-token", d.UseMaskToken),
+            c.GetDouble("mask-token-std", d.MaskTokenStd),
+            c.GetDouble("densify-norm-eps", d.DensifyNormEps));
+    }
+
+    private static string RenderText(string preset, NetworkSummary s, long sparkExtras)
+    {
+        var w = new StringWriter(CultureInfo.InvariantCulture);
+        var c = s.Config;
+        w.WriteLine($"preset {preset}: ResidualEncoderUNet, {c.Stages} stages, in {c.InputChannels}, classes {c.NumClasses}, kernel {c.KernelSize}, total stride {c.TotalReduction}");
+        w.WriteLine($"{"part",-20} {"channels",8} {"factor",7} {"blocks",6} {"parameters",14}");
+        foreach (var r in s.Rows)
+            w.WriteLine($"{r.Part,-20} {r.Channels,8} {"1/" + r.ReductionFactor,7} {r.Blocks,6} {r.Parameters,14:N0}");
+        w.WriteLine($"{"encoder",-20} {"",8} {"",7} {"",6} {s.EncoderParameters,14:N0}");
+        w.WriteLine($"{"decoder",-20} {"",8} {"",7} {"",6} {s.DecoderParameters,14:N0}");
+        w.WriteLine($"{"total",-20} {"",8} {"",7} {"",6} {s.TotalParameters,14:N0}");
+        w.WriteLine($"{"+ SparK extras",-20} {"",8} {"",7} {"",6} {sparkExtras,14:N0}");
+        return w.ToString();
+    }
+
+    private static string RenderJson(string preset, NetworkSummary s, long sparkExtras)
+    {
+        var c = s.Config;
+        var doc = new Dictionary<string, object>
+        {
+            ["preset"] = preset,
+            ["parameters"] = s.TotalParameters,
+            ["encoderParameters"] = s.EncoderParameters,
+            ["decoderParameters"] = s.DecoderParameters,
+            ["sparkExtraParameters"] = sparkExtras,
+            ["inputChannels"] = c.InputChannels,
+            ["numClasses"] = c.NumClasses,
+            ["features"] = c.Features,
+            ["strides"] = c.Strides,
+            ["blocksPerStage"] = c.BlocksPerStage,
+            ["decoderConvsPerStage"] = c.DecoderConvsPerStage,
+            ["parts"] = s.Rows.Select(r => new Dictionary<string, object>
+            {
+                ["part"] = r.Part, ["channels"] = r.Channels, ["reductionFactor"] = r.ReductionFactor,
+                ["blocks"] = r.Blocks, ["parameters"] = r.Parameters,
+            }).ToList(),
+        };
+        return JsonSerializer.Serialize(doc) + Environment.NewLine;
+    }
+}
