@@ -5,14 +5,7 @@ namespace Spark3D.Host.Tests;
 [Collection("Console")]
 public class ModelCommandTests
 {
-    private static (int Code, string Out) Run(params string[] args)
-    {
-        var original = Console.Out;
-        using var writer = new StringWriter();
-        Console.SetOut(writer);
-        try { return (Spark3D.Host.Program.Main(args), writer.ToString()); }
-        finally { Console.SetOut(original); }
-    }
+    private static (int Code, string Out) Run(params string[] args) => ConsoleCapture.Run(args);
 
     [Fact]
     public void Json_contract_holds_preset_and_integer_parameter_count()
