@@ -10,5 +10,8 @@ internal static class CommandCatalog
         ConfigCommand.Create(),
         InfoCommand.Create(),
         EvaluateCommand.Create(),
+        PhantomsCommand.Create(),
+        PreprocessCommand.Create(),
+        NodeCommand.Create(),
     ];
 }

@@ -1,0 +1,49 @@
+using Spark3D.Actors.Cluster;
+using Spark3D.Data.Cache;
+using Spark3D.Host.Commands;
+using Spectre.Console;
+
+namespace Spark3D.Host.Cluster;
+
+/// <summary>
+/// `spark3d preprocess --cluster`: starts the coordinator node (which also works unless told not to), serves the
+/// <see cref="JobDescription"/> to workers, shows the progress view, and at completion compacts manifest.jsonl to
+/// exactly one line per input.
+/// </summary>
+internal static class ClusterPreprocessRun
+{
+    public static async Task<int> RunAsync(IReadOnlyList<VolumeSource> sources, string outputDir, CacheBuildOptions options,
+        ClusterNodeOptions node, PreprocessJobOptions job, bool work, IAnsiConsole console)
+    {
+        outputDir = Path.GetFullPath(outputDir);
+        Directory.CreateDirectory(outputDir);
+        var items = sources.Select(s => new VolumeWorkItem(s.Id, s.SourcePath)).ToList();
+        var description = new JobDescription(outputDir, options);
+        string manifestPath = Path.Combine(outputDir, options.ManifestFileName);
+        JobSummary summary;
+        using (var journal = new ManifestWorkJournal(manifestPath, items))
+        {
+            var coordinator = PreprocessCluster.StartCoordinator(node, job, items, journal, work ? new CacheVolumeJob(description) : null);
+            try
+            {
+                coordinator.System.ActorOf(JobDescriptionActor.Props(description), JobDescriptionActor.Name);
+                var a = coordinator.Address;
+                Console.Out.WriteLine($"spark3d preprocess --cluster: coordinator at {a.Host}:{a.Port} ({a}); {items.Count} volumes; " +
+                                      $"{(work ? "this node works too" : "workers only")}; output {outputDir}");
+                Console.Out.WriteLine($"  workers join with: spark3d node --role preprocess --seed {a.Host}:{a.Port}");
+                summary = await ClusterProgressView.RunAsync(coordinator, console, TimeSpan.FromMilliseconds(500)).ConfigureAwait(false);
+            }
+            finally
+            {
+                await coordinator.ShutdownAsync().ConfigureAwait(false);
+            }
+        }
+        ManifestCompactor.Compact(manifestPath, items.Select(i => i.Id));
+        Console.Out.WriteLine($"spark3d preprocess --cluster: {summary.Total} volumes: done {summary.Done - summary.SkippedFromJournal}, " +
+                              $"failed {summary.Failed}, skipped {summary.SkippedFromJournal} (already in the cache); re-queued {summary.Requeued}, " +
+                              $"duplicates ignored {summary.DuplicatesIgnored}; {CommandConsole.Duration(summary.Elapsed)}; manifest {manifestPath}");
+        foreach (var n in summary.Nodes)
+            Console.Out.WriteLine($"  node {n.Node}: {n.Completed} ok, {n.Failed} failed, {n.ItemsPerSecond:0.00} items/s");
+        return 0;
+    }
+}
