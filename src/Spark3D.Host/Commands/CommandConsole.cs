@@ -44,7 +44,7 @@ internal static class CommandConsole
             lock (lineGate)
             {
                 int decile = total == 0 ? 10 : done * 10 / total;
-                if (decile == lastDecile) return;
+                if (decile <= lastDecile) return;
                 lastDecile = decile;
                 Console.Out.WriteLine($"{title}: {done}/{total} {description}");
             }
