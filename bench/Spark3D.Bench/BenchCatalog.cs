@@ -8,5 +8,6 @@ internal static class BenchCatalog
         ["resample"] = ResampleBench.Run,
         ["nifti-decode"] = NiftiDecodeBench.Run,
         ["cache-crop"] = CacheCropBench.Run,
+        ["cluster-scaling"] = ClusterScalingBench.Run,
     };
 }
