@@ -37,8 +37,8 @@ internal static partial class ClusterScalingBench
             var gen = new BrainPhantomGenerator(new PhantomOptions { Seed = 3 });
             Parallel.For(0, count, i => NiftiWriter.Write(Path.Combine(input, $"v{i:D3}.nii.gz"), gen.Generate(i).Image));
             Console.WriteLine($"{count} default phantoms (≤104³, resampled to 1 mm); machine: {Environment.ProcessorCount} cores, shared with other jobs (numbers are noisy)");
-            Console.WriteLine("| workers | pinned cores | volumes | wall s (first grant → done) | items/s | sum of per-node items/s |");
-            Console.WriteLine("|---|---|---|---|---|---|");
+            Console.WriteLine("| workers | pinned cores | volumes | wall s (first grant → done) | items/s | sum of per-node items/s | worker CPU s | cores' worth used (CPU s / wall) | items per worker CPU s |");
+            Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
             (double ItemsPerSecond, double NodeSum) one = (0, 0), two = (0, 0);
             for (int r = 0; r < repeat; r++)
             {
@@ -69,6 +69,8 @@ internal static partial class ClusterScalingBench
             if (!coordinator.WaitForExit(TimeSpan.FromMinutes(10)) || coordinator.ExitCode != 0)
                 throw new InvalidOperationException("coordinator failed:\n" + string.Join('\n', coordinator.Lines.Select(l => l.Text)));
             foreach (var w in workers) w.WaitForExit(TimeSpan.FromSeconds(30));
+            double cpu = workers.SelectMany(w => w.Lines).Select(l => CpuRegex().Match(l.Text)).Where(m => m.Success)
+                .Sum(m => double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
             var progress = coordinator.Lines.Select(l => (l.At, m: ProgressRegex().Match(l.Text))).Where(x => x.m.Success).ToList();
             var first = progress.First(x => Int(x.m, 1) + Int(x.m, 2) + Int(x.m, 3) > 0).At; // first line with a lease or result
             var last = coordinator.Lines.First(l => l.Text.StartsWith("spark3d preprocess --cluster: ", StringComparison.Ordinal) && l.Text.Contains("volumes:", StringComparison.Ordinal)).At;
@@ -77,7 +79,7 @@ internal static partial class ClusterScalingBench
                 .Sum(m => double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
             double rate = count / wall;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {cores.Length} | {string.Join(',', cores)} | {count} | {wall:f1} | {rate:f2} | {nodeSum:f2} |"));
+                $"| {cores.Length} | {string.Join(',', cores)} | {count} | {wall:f1} | {rate:f2} | {nodeSum:f2} | {cpu:f1} | {cpu / wall:f2} | {count / cpu:f2} |"));
             return (rate, nodeSum);
         }
         finally
@@ -90,6 +92,9 @@ internal static partial class ClusterScalingBench
 
     [GeneratedRegex(@"^cluster: done (\d+) failed (\d+) of \d+ \| pending \d+ leased (\d+)")]
     private static partial Regex ProgressRegex();
+
+    [GeneratedRegex(@"; cpu ([0-9.]+) s$")]
+    private static partial Regex CpuRegex();
 
     [GeneratedRegex(@"^\s+node .*, ([0-9.]+) items/s$")]
     private static partial Regex NodeRegex();

@@ -49,6 +49,15 @@ public sealed class PreprocessCommandTests : IDisposable
     }
 
     [Fact]
+    public void FolderWithoutNifti_ExitsNonZeroWithOneLine()
+    {
+        File.WriteAllText(Path.Combine(_dir, "readme.txt"), "no volumes here");
+        var (code, _, err) = ConsoleCapture.RunWithError("preprocess", "--input", _dir, "--output", Path.Combine(_dir, "o"));
+        Assert.Equal(2, code);
+        Assert.Contains("no .nii", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void BadConfigValue_ExitsNonZeroWithOneLine()
     {
         var (code, _, err) = ConsoleCapture.RunWithError("preprocess", "--input", _dir, "--output", Path.Combine(_dir, "o"), "-D", "spark3d.data.cache.codec=gzip");

@@ -57,7 +57,9 @@ internal static class NodeCommand
         var status = await TryStatus(worker).ConfigureAwait(false);
         await worker.ShutdownAsync().ConfigureAwait(false);
         Console.Out.WriteLine($"spark3d node: {(outcome.AllWorkDone ? "all work done" : "stopped")}: {outcome.Reason}" +
-                              (status is null ? "" : $"; this node: {status.Completed} ok, {status.Failed} failed"));
+                              (status is null ? "" : $"; this node: {status.Completed} ok, {status.Failed} failed") +
+                              string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                                  $"; cpu {System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:0.00} s"));
         return outcome.AllWorkDone ? 0 : 1;
     }
 

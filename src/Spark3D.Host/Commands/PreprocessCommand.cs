@@ -16,6 +16,8 @@ internal static class PreprocessCommand
 {
     public const int BadArgumentsExitCode = 2;
 
+    public const int CancelledExitCode = 130;
+
     public static Command Create()
     {
         var input = new Option<string>("--input", "-i") { Description = "Folder searched recursively for .nii/.nii.gz/.hdr, or a list file (.jsonl manifest or one path per line).", Required = true };
@@ -44,6 +46,7 @@ internal static class PreprocessCommand
             config = GlobalOptions.LoadConfig(r);
             options = PreprocessOptionsMapper.FromConfig(config, jobs);
             sources = VolumeSourceScanner.Scan(input);
+            if (sources.Count == 0) throw new ArgumentException($"--input '{input}' holds no .nii, .nii.gz or .hdr files.");
             if (File.Exists(output)) throw new IOException($"--output '{output}' is a file, not a folder.");
             Directory.CreateDirectory(output);
         }
@@ -74,9 +77,18 @@ internal static class PreprocessCommand
             return await ClusterPreprocessRun.RunAsync(sources, output, options, node, job, work, console).ConfigureAwait(false);
         }
 
-        var summary = CommandConsole.WithProgress(console, "preprocess", sources.Count, report =>
-            new DatasetPreprocessor(options).Run(sources, output,
-                new InlineProgress(p => report(p.Completed, $"ok {p.Ok}  failed {p.Failed}  skipped {p.Skipped}")), ct));
+        PreprocessSummary summary;
+        try
+        {
+            summary = CommandConsole.WithProgress(console, "preprocess", sources.Count, report =>
+                new DatasetPreprocessor(options).Run(sources, output,
+                    new InlineProgress(p => report(p.Completed, $"ok {p.Ok}  failed {p.Failed}  skipped {p.Skipped}")), ct));
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            Console.Error.WriteLine("spark3d preprocess: cancelled; finished volumes are in the manifest, rerun the same command to resume.");
+            return CancelledExitCode;
+        }
         Console.Out.WriteLine($"spark3d preprocess: {summary.Total} volumes: ok {summary.Ok}, failed {summary.Failed}, skipped {summary.Skipped} " +
                               $"(already in the cache) in {CommandConsole.Duration(summary.Elapsed)}; manifest {Path.GetFullPath(summary.ManifestPath)}");
         foreach (var f in summary.Failures.Take(20)) Console.Out.WriteLine($"  failed {f.Id}: {f.Reason}");
