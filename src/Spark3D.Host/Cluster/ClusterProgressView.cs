@@ -78,7 +78,7 @@ internal static class ClusterProgressView
         foreach (var m in s.Members)
         {
             var n = s.Nodes.FirstOrDefault(x => x.Node == m.Address);
-            members.AddRow(Markup.Escape(m.Address), Markup.Escape(string.Join(", ", m.Roles)),
+            members.AddRow(Markup.Escape(Short(m.Address)), Markup.Escape(string.Join(", ", m.Roles)),
                 Markup.Escape(m.Status + (m.Reachable ? "" : " (unreachable)")),
                 n is null ? "-" : n.ItemsPerSecond.ToString("0.00", CultureInfo.InvariantCulture), n is null ? "-" : I(n.Completed), n is null ? "-" : I(n.Failed));
         }

@@ -23,6 +23,7 @@ public static class ClusterOptionsMapper
             HeartbeatInterval = c.GetTimeSpan("heartbeat-interval"),
             AcceptableHeartbeatPause = c.GetTimeSpan("acceptable-heartbeat-pause"),
             GossipInterval = c.GetTimeSpan("gossip-interval"),
+            LogLevel = c.GetString("log-level", "INFO"),
         };
     }
 
