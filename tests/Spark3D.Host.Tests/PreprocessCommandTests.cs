@@ -40,6 +40,27 @@ public sealed class PreprocessCommandTests : IDisposable
     }
 
     [Fact]
+    public void Labels_FromAnNnUnetPhantomSet_AreCachedOnTheImageGrid()
+    {
+        string raw = Path.Combine(_dir, "raw"), output = Path.Combine(_dir, "cache");
+        Assert.Equal(0, ConsoleCapture.Run(SmallPhantomArgs.With("phantoms", "--count", "2", "--output", raw, "--labels")).Code);
+        var (code, text) = ConsoleCapture.Run(SmallPhantomArgs.With("preprocess", "--input", Path.Combine(raw, "imagesTr"),
+            "--output", output, "--labels", Path.Combine(raw, "labelsTr")));
+        Assert.Equal(0, code);
+        Assert.Contains("ok 2, failed 0", text, StringComparison.Ordinal);
+        foreach (var id in new[] { "phantom_000_0000", "phantom_001_0000" })
+        {
+            using var image = ChunkedVolumeFile.Open(Path.Combine(output, id + ".s3d"));
+            using var labels = ChunkedVolumeFile.Open(Path.Combine(output, id + ".labels.s3d"));
+            Assert.Equal(image.Shape, labels.Shape);
+            var values = labels.ReadAll().Voxels.ToHashSet();
+            Assert.Subset(new HashSet<float> { 0, 1, 2, 3, 4 }, values);
+            Assert.Contains(3f, values);
+            Assert.Contains("labelsTr", labels.MetadataJson, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void MissingInput_ExitsNonZeroWithOneLine()
     {
         var (code, _, err) = ConsoleCapture.RunWithError("preprocess", "--input", Path.Combine(_dir, "nope"), "--output", Path.Combine(_dir, "o"));

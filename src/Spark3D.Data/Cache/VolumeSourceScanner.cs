@@ -9,7 +9,7 @@ namespace Spark3D.Data.Cache;
 /// <c>labelPath</c>) or plain text (one path per line, optionally a tab and a label path; '#' starts a comment).
 /// Relative paths in a list are relative to the list's folder. Ids are relative paths without the NIfTI extension.
 /// </summary>
-public static class VolumeSourceScanner
+public static partial class VolumeSourceScanner
 {
     private static readonly string[] Extensions = [".nii.gz", ".nii", ".hdr.gz", ".hdr"];
 
@@ -23,6 +23,31 @@ public static class VolumeSourceScanner
         if (File.Exists(full)) return ReadList(full);
         throw new FileNotFoundException($"Input '{input}' is neither a folder nor a list file.", input);
     }
+
+    /// <summary>
+    /// Pairs each source with a label map in <paramref name="labelsDir"/>: the file named like the id (same relative
+    /// path, any NIfTI extension) or, for nnU-Net images (<c>case_0000</c>), like the id without the channel suffix.
+    /// Sources without a match keep no label map.
+    /// </summary>
+    /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
+    public static IReadOnlyList<VolumeSource> WithLabels(IReadOnlyList<VolumeSource> sources, string labelsDir)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
+        ArgumentException.ThrowIfNullOrEmpty(labelsDir);
+        string root = Path.GetFullPath(labelsDir);
+        if (!Directory.Exists(root)) throw new DirectoryNotFoundException($"Label folder '{labelsDir}' does not exist.");
+        return sources.Select(s =>
+        {
+            string stem = StripExtension(s.Id);
+            var names = new List<string> { stem };
+            if (ChannelSuffix().Match(stem) is { Success: true } m) names.Add(stem[..m.Index]);
+            string? label = names.SelectMany(n => Extensions.Select(e => Path.Combine(root, n + e))).FirstOrDefault(File.Exists);
+            return label is null ? s : s with { LabelPath = label };
+        }).ToList();
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"_\d{4}$")]
+    private static partial System.Text.RegularExpressions.Regex ChannelSuffix();
 
     /// <summary>True for names ending in .nii, .nii.gz, .hdr or .hdr.gz (case-insensitive).</summary>
     public static bool IsNifti(string path) => StripExtension(path) is var s && s.Length < path.Length;

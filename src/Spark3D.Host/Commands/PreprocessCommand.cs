@@ -23,18 +23,21 @@ internal static class PreprocessCommand
         var input = new Option<string>("--input", "-i") { Description = "Folder searched recursively for .nii/.nii.gz/.hdr, or a list file (.jsonl manifest or one path per line).", Required = true };
         var output = new Option<string>("--output", "-o") { Description = "Cache folder (created if missing); manifest.jsonl goes here.", Required = true };
         var jobs = new Option<int?>("--jobs", "-j") { Description = "Volumes processed at once (default: spark3d.preprocess.parallelism; 0 = cores). With --cluster: jobs of the coordinator's own worker." };
+        var labels = new Option<string?>("--labels") { Description = "Folder of label maps (named like the images, or like nnU-Net's case_0000 images without _0000); each is preprocessed onto its image's grid as <id>.labels.s3d. Local runs only." };
         var cluster = new Option<bool>("--cluster") { Description = "Run as the coordinator of a preprocessing cluster." };
         var port = new Option<int?>("--port") { Description = "Cluster port of the coordinator (default: spark3d.cluster.port)." };
         var work = new Option<bool>("--work") { Description = "With --cluster: the coordinator also preprocesses (default true).", DefaultValueFactory = _ => true };
         var cmd = new Command("preprocess", "Preprocess NIfTI volumes into the chunked training cache (locally or as a cluster coordinator).")
         {
-            input, output, jobs, cluster, port, work,
+            input, output, jobs, labels, cluster, port, work,
         };
-        cmd.SetAction((r, ct) => RunAsync(r, r.GetValue(input)!, r.GetValue(output)!, r.GetValue(jobs), r.GetValue(cluster), r.GetValue(port), r.GetValue(work), ct));
+        cmd.SetAction((r, ct) => RunAsync(r, r.GetValue(input)!, r.GetValue(output)!, r.GetValue(jobs), r.GetValue(labels), r.GetValue(cluster),
+            r.GetValue(port), r.GetValue(work), ct));
         return cmd;
     }
 
-    private static async Task<int> RunAsync(ParseResult r, string input, string output, int? jobs, bool cluster, int? port, bool work, CancellationToken ct)
+    private static async Task<int> RunAsync(ParseResult r, string input, string output, int? jobs, string? labels, bool cluster, int? port, bool work,
+        CancellationToken ct)
     {
         CacheBuildOptions options;
         IReadOnlyList<VolumeSource> sources;
@@ -47,6 +50,12 @@ internal static class PreprocessCommand
             options = PreprocessOptionsMapper.FromConfig(config, jobs);
             sources = VolumeSourceScanner.Scan(input);
             if (sources.Count == 0) throw new ArgumentException($"--input '{input}' holds no .nii, .nii.gz or .hdr files.");
+            if (labels is not null)
+            {
+                if (cluster) throw new ArgumentException("--labels is not supported with --cluster yet; run the label set locally.");
+                sources = VolumeSourceScanner.WithLabels(sources, labels);
+                if (sources.All(s => s.LabelPath is null)) throw new ArgumentException($"--labels '{labels}' holds no label map named like an input.");
+            }
             if (File.Exists(output)) throw new IOException($"--output '{output}' is a file, not a folder.");
             Directory.CreateDirectory(output);
         }
