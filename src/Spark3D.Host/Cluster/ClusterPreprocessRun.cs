@@ -12,6 +12,16 @@ namespace Spark3D.Host.Cluster;
 /// </summary>
 internal static class ClusterPreprocessRun
 {
+    /// <summary>The node could not start (port taken, bad address, corrupt journal).</summary>
+    public const int StartFailedExitCode = 2;
+
+    /// <summary>The root cause's message on one line (Akka wraps bind errors twice).</summary>
+    public static string Innermost(Exception e)
+    {
+        while (e.InnerException is not null && e is not Spark3D.Actors.Cluster.WorkJournalFormatException) e = e.InnerException;
+        return e.Message.ReplaceLineEndings(" ");
+    }
+
     public static async Task<int> RunAsync(IReadOnlyList<VolumeSource> sources, string outputDir, CacheBuildOptions options,
         ClusterNodeOptions node, PreprocessJobOptions job, bool work, IAnsiConsole console)
     {
@@ -23,7 +33,16 @@ internal static class ClusterPreprocessRun
         JobSummary summary;
         using (var journal = new ManifestWorkJournal(manifestPath, items))
         {
-            var coordinator = PreprocessCluster.StartCoordinator(node, job, items, journal, work ? new CacheVolumeJob(description) : null);
+            PreprocessCoordinatorNode coordinator;
+            try
+            {
+                coordinator = PreprocessCluster.StartCoordinator(node, job, items, journal, work ? new CacheVolumeJob(description) : null);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                Console.Error.WriteLine($"spark3d preprocess: cannot start the coordinator on {node.Hostname}:{node.Port}: {Innermost(e)}");
+                return StartFailedExitCode;
+            }
             try
             {
                 coordinator.System.ActorOf(JobDescriptionActor.Props(description), JobDescriptionActor.Name);

@@ -44,7 +44,16 @@ internal static class NodeCommand
         }
 
         var description = new TaskCompletionSource<JobDescription>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var worker = PreprocessCluster.StartWorker(node, job, new CacheVolumeJob(description.Task));
+        PreprocessWorkerNode worker;
+        try
+        {
+            worker = PreprocessCluster.StartWorker(node, job, new CacheVolumeJob(description.Task));
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Console.Error.WriteLine($"spark3d node: cannot start on {node.Hostname}:{node.Port}: {ClusterPreprocessRun.Innermost(e)}");
+            return 2;
+        }
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var fetch = FetchDescription(worker, ClusterConfig.SeedAddress(node.SystemName, node.Seeds[0]), description, stop.Token);
         Console.Out.WriteLine($"spark3d node: worker {worker.Address} joining {string.Join(", ", node.Seeds)} ({job.EffectiveParallelism} jobs in flight)");
