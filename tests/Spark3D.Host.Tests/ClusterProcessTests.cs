@@ -59,6 +59,8 @@ public sealed partial class ClusterProcessTests(ITestOutputHelper log) : IDispos
         // The progress view showed the re-queue of the killed worker's lease.
         Assert.Contains(coordinator.Lines, l => RequeuedCount(l) >= 1);
 
+        Assert.Empty(Directory.GetFiles(output, "*.tmp", SearchOption.AllDirectories));
+        Assert.Equal(Good, Directory.GetFiles(output, "*.s3d", SearchOption.AllDirectories).Length); // one cache file per good volume
         var lines = File.ReadAllLines(Path.Combine(output, "manifest.jsonl"));
         var entries = lines.Select(l => ManifestEntryJson.TryDeserialize(l)!).ToList();
         var ids = Directory.GetFiles(input).Select(f => VolumeSourceScanner.StripExtension(Path.GetFileName(f))).Order(StringComparer.Ordinal).ToList();

@@ -37,6 +37,7 @@ public sealed class DatasetPreprocessor
 
         var sw = Stopwatch.StartNew();
         Directory.CreateDirectory(outputDir);
+        RemoveStaleTempFiles(outputDir); // left by a run that was killed mid-write
         string manifestPath = Path.Combine(outputDir, _options.ManifestFileName);
         int ok = 0, failed = 0, skipped = 0;
         var failures = new List<ManifestEntry>();
@@ -77,6 +78,32 @@ public sealed class DatasetPreprocessor
         ManifestCompactor.Compact(manifestPath, sources.Select(s => s.Id));
         return new PreprocessSummary(sources.Count, ok, failed, skipped, sw.Elapsed, manifestPath,
             failures.OrderBy(f => f.Id, StringComparer.Ordinal).ToList());
+    }
+
+    /// <summary>
+    /// Deletes the hidden <c>.NAME.GUID.tmp</c> files that <see cref="ChunkedVolumeWriter"/> and
+    /// <see cref="ManifestCompactor"/> write before renaming; only files a killed writer left behind remain. Call only
+    /// when no writer is active on the folder (or accept that a live writer's rename then fails).
+    /// </summary>
+    /// <returns>How many were deleted.</returns>
+    public static int RemoveStaleTempFiles(string outputDir)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(outputDir);
+        if (!Directory.Exists(outputDir)) return 0;
+        int removed = 0;
+        foreach (var f in Directory.EnumerateFiles(outputDir, ".*.tmp", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = 0 }))
+        {
+            try
+            {
+                File.Delete(f);
+                removed++;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // still in use or not ours to delete: leave it
+            }
+        }
+        return removed;
     }
 
     /// <summary>True when the cache already holds this exact source (same id and hash, ok, output file(s) present).</summary>

@@ -58,6 +58,8 @@ internal static class ClusterPreprocessRun
             }
         }
         ManifestCompactor.Compact(manifestPath, items.Select(i => i.Id));
+        int stale = DatasetPreprocessor.RemoveStaleTempFiles(outputDir); // half-written files of killed workers
+        if (stale > 0) Console.Out.WriteLine($"spark3d preprocess --cluster: removed {stale} temporary file(s) left by stopped workers");
         Console.Out.WriteLine($"spark3d preprocess --cluster: {summary.Total} volumes: done {summary.Done - summary.SkippedFromJournal}, " +
                               $"failed {summary.Failed}, skipped {summary.SkippedFromJournal} (already in the cache); re-queued {summary.Requeued}, " +
                               $"duplicates ignored {summary.DuplicatesIgnored}; {CommandConsole.Duration(summary.Elapsed)}; manifest {manifestPath}");

@@ -122,10 +122,12 @@ public sealed class DatasetPreprocessorTests : IDisposable
         Assert.Equal(p1Time, File.GetLastWriteTimeUtc(p1));
 
         File.Delete(Path.Combine(_output, "p2.s3d"));
+        File.WriteAllText(Path.Combine(_output, "sub", ".p3.s3d.0123abcd.tmp"), "half-written by a killed run");
         NiftiWriter.Write(Path.Combine(_input, "p0.nii.gz"), new BrainPhantomGenerator(SmallPhantoms).Generate(20).Image);
         var third = new DatasetPreprocessor(Options).Run(_input, _output);
         Assert.Equal((2, 3, 2), (third.Ok, third.Failed, third.Skipped));
         Assert.True(File.Exists(Path.Combine(_output, "p2.s3d")));
+        Assert.Empty(Directory.EnumerateFiles(_output, "*.tmp", SearchOption.AllDirectories));
 
         // Compacted: still one line per input, and the changed source's new hash is the one recorded.
         Assert.Equal(7, File.ReadAllLines(Path.Combine(_output, "manifest.jsonl")).Length);
