@@ -12,5 +12,8 @@ internal static class CommandCatalog
         EvaluateCommand.Create(),
         Startup.StartupReportCommand.Create(),
         ModelCommand.Create(),
+        PhantomsCommand.Create(),
+        PreprocessCommand.Create(),
+        NodeCommand.Create(),
     ];
 }

@@ -1,0 +1,166 @@
+using System.Diagnostics;
+using System.Numerics.Tensors;
+using Spark3D.Data.Nifti;
+using Spark3D.Data.Preprocessing;
+using Spark3D.Data.Volumes;
+
+namespace Spark3D.Data.Cache;
+
+/// <summary>
+/// The per-volume step of a cache build, shared by <see cref="DatasetPreprocessor"/> and the cluster job: hash the
+/// source, read it, preprocess it, write <c>&lt;id&gt;.s3d</c> (temp + rename, self-describing metadata) and, when
+/// the source has a label map, <c>&lt;id&gt;.labels.s3d</c> on the same grid. Idempotent: running it twice leaves
+/// the same file. Never throws for a bad volume: the problem comes back as a failed <see cref="ManifestEntry"/>.
+/// </summary>
+public static class CacheVolumeBuilder
+{
+    /// <summary>Extension of cache files.</summary>
+    public const string FileExtension = ".s3d";
+
+    /// <summary>Extension of label-map cache files.</summary>
+    public const string LabelFileExtension = ".labels.s3d";
+
+    /// <summary>Content hash used when the source cannot even be read.</summary>
+    public const string UnreadableHash = "unreadable";
+
+    /// <summary>Output file of an id, relative to the output folder ('/' separated; sub-folders mirror the id).</summary>
+    public static string OutputFileFor(string id) => SafeRelative(id) + FileExtension;
+
+    /// <summary>Label-map output file of an id, relative to the output folder.</summary>
+    public static string LabelFileFor(string id) => SafeRelative(id) + LabelFileExtension;
+
+    /// <summary>
+    /// SHA-256 of the source bytes; for an Analyze-style .hdr/.img pair, of both files' hashes together.
+    /// </summary>
+    public static string HashSource(string sourcePath)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(sourcePath);
+        string h = ContentHasher.HashFile(sourcePath);
+        string stem = VolumeSourceScanner.StripExtension(sourcePath);
+        if (sourcePath.EndsWith(".hdr", StringComparison.OrdinalIgnoreCase) || sourcePath.EndsWith(".hdr.gz", StringComparison.OrdinalIgnoreCase))
+        {
+            string? img = new[] { ".img", ".img.gz", ".IMG", ".IMG.GZ" }.Select(e => stem + e).FirstOrDefault(File.Exists);
+            if (img is not null) h = ContentHasher.HashBytes(System.Text.Encoding.ASCII.GetBytes(h + ContentHasher.HashFile(img)));
+        }
+        return h;
+    }
+
+    /// <summary>
+    /// Builds the cache file(s) of one source. <paramref name="contentHash"/> may be passed when the caller has
+    /// already hashed the source. Cancellation is the only exception that escapes.
+    /// </summary>
+    public static ManifestEntry Build(VolumeSource source, string outputDir, CacheBuildOptions options, string? contentHash = null,
+        CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentException.ThrowIfNullOrEmpty(outputDir);
+        ArgumentNullException.ThrowIfNull(options);
+        var sw = Stopwatch.StartNew();
+        string hash = contentHash ?? UnreadableHash;
+        Volume? original = null;
+        try
+        {
+            if (contentHash is null) hash = HashSource(source.SourcePath);
+            ct.ThrowIfCancellationRequested();
+            original = NiftiReader.Read(source.SourcePath).Volume;
+            var (processed, record) = new VolumePreprocessor(options.Preprocess).Process(original);
+            ct.ThrowIfCancellationRequested();
+
+            string outputFile = OutputFileFor(source.Id);
+            string outputPath = Path.Combine(outputDir, outputFile);
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outputPath))!);
+            if (source.LabelPath is not null)
+                WriteLabels(source, hash, record, Path.Combine(outputDir, LabelFileFor(source.Id)), options.Chunks);
+            ChunkedVolumeWriter.Write(outputPath, processed, options.Chunks,
+                CacheVolumeInfo.Create(source.Id, source.SourcePath, hash, "image", record));
+            return new ManifestEntry
+            {
+                Id = source.Id,
+                SourcePath = source.SourcePath,
+                ContentHash = hash,
+                Status = ManifestStatus.Ok,
+                OutputFile = outputFile,
+                OriginalShape = original.Shape,
+                OriginalSpacing = original.Spacing,
+                OriginalAffine = original.Affine,
+                NewShape = processed.Shape,
+                NewSpacing = processed.Spacing,
+                Stats = StatsOf(processed.Voxels),
+                ElapsedMs = sw.Elapsed.TotalMilliseconds,
+                TimestampUtc = DateTimeOffset.UtcNow,
+            };
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception e)
+        {
+            return Failed(source, hash, ReasonOf(e), sw.Elapsed) with
+            {
+                OriginalShape = original?.Shape,
+                OriginalSpacing = original?.Spacing,
+                OriginalAffine = original?.Affine,
+            };
+        }
+    }
+
+    /// <summary>
+    /// Preprocesses a label map onto the grid of an already preprocessed image (<see cref="VolumePreprocessor.ProcessLabels"/>:
+    /// same reorientation and crop, nearest neighbour) and writes it as a float32 cache file.
+    /// </summary>
+    public static void WriteLabels(VolumeSource source, string contentHash, PreprocessRecord imageRecord, string outputPath, ChunkedVolumeOptions chunks)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(imageRecord);
+        ArgumentNullException.ThrowIfNull(chunks);
+        if (source.LabelPath is null) throw new ArgumentException($"Source '{source.Id}' has no label map.", nameof(source));
+        var labels = NiftiReader.Read(source.LabelPath).Volume;
+        var processed = VolumePreprocessor.ProcessLabels(labels, imageRecord);
+        var labelRecord = imageRecord with { Stats = null, Interpolation = Interpolation.Nearest };
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outputPath))!);
+        ChunkedVolumeWriter.Write(outputPath, processed, chunks with { DType = CacheDType.Float32 },
+            CacheVolumeInfo.Create(source.Id, source.LabelPath, contentHash, "labels", labelRecord));
+    }
+
+    /// <summary>A failed manifest entry with a one-line reason.</summary>
+    public static ManifestEntry Failed(VolumeSource source, string contentHash, string reason, TimeSpan elapsed) => new()
+    {
+        Id = source.Id,
+        SourcePath = source.SourcePath,
+        ContentHash = string.IsNullOrEmpty(contentHash) ? UnreadableHash : contentHash,
+        Status = ManifestStatus.Failed,
+        Reason = reason,
+        ElapsedMs = elapsed.TotalMilliseconds,
+        TimestampUtc = DateTimeOffset.UtcNow,
+    };
+
+    /// <summary>"ExceptionType: message" on one line (the message already names the file for our typed exceptions).</summary>
+    public static string ReasonOf(Exception e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return $"{e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}";
+    }
+
+    private static VolumeStats StatsOf(float[] voxels)
+    {
+        if (voxels.Length == 0) return new VolumeStats(0, 0, 0, 0);
+        double sum = 0;
+        foreach (float v in voxels) sum += v;
+        double mean = sum / voxels.Length, squares = 0;
+        foreach (float v in voxels) squares += (v - mean) * (v - mean);
+        return new VolumeStats(mean, Math.Sqrt(squares / voxels.Length), TensorPrimitives.Min<float>(voxels), TensorPrimitives.Max<float>(voxels));
+    }
+
+    private static string SafeRelative(string id)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(id);
+        var invalid = Path.GetInvalidFileNameChars();
+        var parts = id.Replace('\\', '/').Split('/').Select(p =>
+        {
+            if (p is "" or "." or "..") return "_";
+            return new string(p.Select(c => Array.IndexOf(invalid, c) >= 0 ? '_' : c).ToArray());
+        });
+        return string.Join('/', parts);
+    }
+}

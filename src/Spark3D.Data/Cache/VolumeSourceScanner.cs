@@ -1,0 +1,135 @@
+using System.Text.Json;
+
+namespace Spark3D.Data.Cache;
+
+/// <summary>
+/// Turns the <c>--input</c> of a cache build into a stable list of <see cref="VolumeSource"/>s:
+/// a folder is searched recursively for .nii, .nii.gz and .hdr files (ordinal order of relative paths);
+/// a file is a list: a <c>.jsonl</c> manifest (each line an object with <c>sourcePath</c>, optional <c>id</c> and
+/// <c>labelPath</c>) or plain text (one path per line, optionally a tab and a label path; '#' starts a comment).
+/// Relative paths in a list are relative to the list's folder. Ids are relative paths without the NIfTI extension.
+/// </summary>
+public static partial class VolumeSourceScanner
+{
+    private static readonly string[] Extensions = [".nii.gz", ".nii", ".hdr.gz", ".hdr"];
+
+    /// <exception cref="FileNotFoundException">The input is neither a folder nor a file.</exception>
+    /// <exception cref="FormatException">A list line is malformed (names the file and line).</exception>
+    public static IReadOnlyList<VolumeSource> Scan(string input)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(input);
+        string full = Path.GetFullPath(input);
+        if (Directory.Exists(full)) return ScanFolder(full);
+        if (File.Exists(full)) return ReadList(full);
+        throw new FileNotFoundException($"Input '{input}' is neither a folder nor a list file.", input);
+    }
+
+    /// <summary>
+    /// Pairs each source with a label map in <paramref name="labelsDir"/>: the file named like the id (same relative
+    /// path, any NIfTI extension) or, for nnU-Net images (<c>case_0000</c>), like the id without the channel suffix.
+    /// Sources without a match keep no label map.
+    /// </summary>
+    /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
+    public static IReadOnlyList<VolumeSource> WithLabels(IReadOnlyList<VolumeSource> sources, string labelsDir)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
+        ArgumentException.ThrowIfNullOrEmpty(labelsDir);
+        string root = Path.GetFullPath(labelsDir);
+        if (!Directory.Exists(root)) throw new DirectoryNotFoundException($"Label folder '{labelsDir}' does not exist.");
+        return sources.Select(s =>
+        {
+            string stem = StripExtension(s.Id);
+            var names = new List<string> { stem };
+            if (ChannelSuffix().Match(stem) is { Success: true } m) names.Add(stem[..m.Index]);
+            string? label = names.SelectMany(n => Extensions.Select(e => Path.Combine(root, n + e))).FirstOrDefault(File.Exists);
+            return label is null ? s : s with { LabelPath = label };
+        }).ToList();
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"_\d{4}$")]
+    private static partial System.Text.RegularExpressions.Regex ChannelSuffix();
+
+    /// <summary>True for names ending in .nii, .nii.gz, .hdr or .hdr.gz (case-insensitive).</summary>
+    public static bool IsNifti(string path) => StripExtension(path) is var s && s.Length < path.Length;
+
+    /// <summary>The path without its NIfTI extension (unchanged when it has none).</summary>
+    public static string StripExtension(string path)
+    {
+        foreach (var ext in Extensions)
+            if (path.EndsWith(ext, StringComparison.OrdinalIgnoreCase)) return path[..^ext.Length];
+        return path;
+    }
+
+    private static List<VolumeSource> ScanFolder(string root)
+    {
+        var files = Directory.EnumerateFiles(root, "*", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true })
+            .Where(IsNifti)
+            .Select(f => Path.GetRelativePath(root, f).Replace('\\', '/'))
+            .Where(rel => !rel.Split('/').Any(part => part.StartsWith('.')))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        return WithUniqueIds(files.Select(rel => (rel, Path.Combine(root, rel), (string?)null)));
+    }
+
+    private static List<VolumeSource> ReadList(string listFile)
+    {
+        string dir = Path.GetDirectoryName(listFile)!;
+        bool json = listFile.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) || listFile.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
+        var rows = new List<(string Rel, string Path, string? Label)>();
+        var explicitIds = new Dictionary<int, string>();
+        int lineNo = 0;
+        foreach (var raw in File.ReadLines(listFile))
+        {
+            lineNo++;
+            string line = raw.Trim();
+            if (line.Length == 0 || line.StartsWith('#')) continue;
+            string source;
+            string? label = null;
+            if (json)
+            {
+                try
+                {
+                    using var doc = JsonDocument.Parse(line);
+                    var root = doc.RootElement;
+                    source = root.TryGetProperty("sourcePath", out var sp) && sp.ValueKind == JsonValueKind.String ? sp.GetString()! :
+                        throw new FormatException("no \"sourcePath\" string");
+                    if (root.TryGetProperty("labelPath", out var lp) && lp.ValueKind == JsonValueKind.String) label = lp.GetString();
+                    if (root.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(id.GetString()))
+                        explicitIds[rows.Count] = id.GetString()!;
+                }
+                catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException)
+                {
+                    throw new FormatException($"{listFile}: line {lineNo} is not a source entry: {e.Message}", e);
+                }
+            }
+            else
+            {
+                var parts = line.Split('\t');
+                source = parts[0].Trim();
+                if (parts.Length > 1 && parts[1].Trim().Length > 0) label = parts[1].Trim();
+            }
+            string path = Path.GetFullPath(Path.Combine(dir, source));
+            string rel = Path.GetRelativePath(dir, path).Replace('\\', '/');
+            if (rel.StartsWith("../", StringComparison.Ordinal) || Path.IsPathRooted(rel)) rel = path.TrimStart('/').Replace('\\', '/');
+            rows.Add((rel, path, label is null ? null : Path.GetFullPath(Path.Combine(dir, label))));
+        }
+        var sources = WithUniqueIds(rows);
+        for (int i = 0; i < sources.Count; i++)
+            if (explicitIds.TryGetValue(i, out var id)) sources[i] = sources[i] with { Id = id };
+        var dup = sources.GroupBy(s => s.Id, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (dup is not null) throw new FormatException($"{listFile}: id '{dup.Key}' is listed more than once.");
+        return sources;
+    }
+
+    // a.nii and a.nii.gz side by side would share the id "a": such ids keep their extension.
+    private static List<VolumeSource> WithUniqueIds(IEnumerable<(string Rel, string Path, string? Label)> rows)
+    {
+        var list = rows.ToList();
+        var counts = list.GroupBy(r => StripExtension(r.Rel), StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        return list.Select(r =>
+        {
+            string stem = StripExtension(r.Rel);
+            return new VolumeSource(counts[stem] > 1 ? r.Rel : stem, r.Path, r.Label);
+        }).ToList();
+    }
+}

@@ -1,0 +1,70 @@
+using Spark3D.Actors.Cluster;
+using Spark3D.Data.Cache;
+using Spark3D.Host.Commands;
+using Spectre.Console;
+
+namespace Spark3D.Host.Cluster;
+
+/// <summary>
+/// `spark3d preprocess --cluster`: starts the coordinator node (which also works unless told not to), serves the
+/// <see cref="JobDescription"/> to workers, shows the progress view, and at completion compacts manifest.jsonl to
+/// exactly one line per input.
+/// </summary>
+internal static class ClusterPreprocessRun
+{
+    /// <summary>The node could not start (port taken, bad address, corrupt journal).</summary>
+    public const int StartFailedExitCode = 2;
+
+    /// <summary>The root cause's message on one line (Akka wraps bind errors twice).</summary>
+    public static string Innermost(Exception e)
+    {
+        while (e.InnerException is not null && e is not Spark3D.Actors.Cluster.WorkJournalFormatException) e = e.InnerException;
+        return e.Message.ReplaceLineEndings(" ");
+    }
+
+    public static async Task<int> RunAsync(IReadOnlyList<VolumeSource> sources, string outputDir, CacheBuildOptions options,
+        ClusterNodeOptions node, PreprocessJobOptions job, bool work, IAnsiConsole console)
+    {
+        outputDir = Path.GetFullPath(outputDir);
+        Directory.CreateDirectory(outputDir);
+        var items = sources.Select(s => new VolumeWorkItem(s.Id, s.SourcePath)).ToList();
+        var description = new JobDescription(outputDir, options);
+        string manifestPath = Path.Combine(outputDir, options.ManifestFileName);
+        JobSummary summary;
+        using (var journal = new ManifestWorkJournal(manifestPath, items))
+        {
+            PreprocessCoordinatorNode coordinator;
+            try
+            {
+                coordinator = PreprocessCluster.StartCoordinator(node, job, items, journal, work ? new CacheVolumeJob(description) : null);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                Console.Error.WriteLine($"spark3d preprocess: cannot start the coordinator on {node.Hostname}:{node.Port}: {Innermost(e)}");
+                return StartFailedExitCode;
+            }
+            try
+            {
+                coordinator.System.ActorOf(JobDescriptionActor.Props(description), JobDescriptionActor.Name);
+                var a = coordinator.Address;
+                Console.Out.WriteLine($"spark3d preprocess --cluster: coordinator at {a.Host}:{a.Port} ({a}); {items.Count} volumes; " +
+                                      $"{(work ? "this node works too" : "workers only")}; output {outputDir}");
+                Console.Out.WriteLine($"  workers join with: spark3d node --role preprocess --seed {a.Host}:{a.Port}");
+                summary = await ClusterProgressView.RunAsync(coordinator, console, TimeSpan.FromMilliseconds(500)).ConfigureAwait(false);
+            }
+            finally
+            {
+                await coordinator.ShutdownAsync().ConfigureAwait(false);
+            }
+        }
+        ManifestCompactor.Compact(manifestPath, items.Select(i => i.Id));
+        int stale = DatasetPreprocessor.RemoveStaleTempFiles(outputDir); // half-written files of killed workers
+        if (stale > 0) Console.Out.WriteLine($"spark3d preprocess --cluster: removed {stale} temporary file(s) left by stopped workers");
+        Console.Out.WriteLine($"spark3d preprocess --cluster: {summary.Total} volumes: done {summary.Done - summary.SkippedFromJournal}, " +
+                              $"failed {summary.Failed}, skipped {summary.SkippedFromJournal} (already in the cache); re-queued {summary.Requeued}, " +
+                              $"duplicates ignored {summary.DuplicatesIgnored}; {CommandConsole.Duration(summary.Elapsed)}; manifest {manifestPath}");
+        foreach (var n in summary.Nodes)
+            Console.Out.WriteLine($"  node {n.Node}: {n.Completed} ok, {n.Failed} failed, {n.ItemsPerSecond:0.00} items/s");
+        return 0;
+    }
+}

@@ -1,0 +1,46 @@
+using Akka.Actor;
+
+namespace Spark3D.Host.Cluster;
+
+/// <summary>
+/// Runs on the coordinator node at <c>/user/preprocess-job</c> and answers <see cref="Request"/> with the
+/// <see cref="JobDescription"/> JSON. Anything else is unhandled (logged as a dead letter by Akka).
+/// </summary>
+public sealed class JobDescriptionActor : ReceiveActor
+{
+    /// <summary>Actor name on the coordinator node.</summary>
+    public const string Name = "preprocess-job";
+
+    /// <summary>The request text.</summary>
+    public const string Request = "spark3d.describe-job";
+
+    public JobDescriptionActor(string descriptionJson)
+    {
+        Receive<string>(s => s == Request, _ => Sender.Tell(descriptionJson));
+    }
+
+    public static Props Props(JobDescription description) =>
+        Akka.Actor.Props.Create(() => new JobDescriptionActor(description.ToJson()));
+
+    /// <summary>
+    /// Asks the coordinator at <paramref name="seed"/> (akka.tcp://SYSTEM@HOST:PORT) for the job, retrying every
+    /// couple of seconds until it answers or <paramref name="ct"/> is cancelled.
+    /// </summary>
+    public static async Task<JobDescription> FetchAsync(ActorSystem system, string seedAddress, CancellationToken ct)
+    {
+        var selection = system.ActorSelection($"{seedAddress.TrimEnd('/')}/user/{Name}");
+        while (true)
+        {
+            ct.ThrowIfCancellationRequested();
+            try
+            {
+                string json = await selection.Ask<string>(Request, TimeSpan.FromSeconds(3), ct).ConfigureAwait(false);
+                return JobDescription.FromJson(json);
+            }
+            catch (AskTimeoutException)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), ct).ConfigureAwait(false);
+            }
+        }
+    }
+}

@@ -1,0 +1,105 @@
+using System.CommandLine;
+using Spark3D.Actors.Cluster;
+using Spark3D.Host.Cluster;
+using Spark3D.Host.Config;
+
+namespace Spark3D.Host.Commands;
+
+/// <summary>
+/// `spark3d node --role preprocess --seed HOST:PORT [--port P]`: joins a preprocessing cluster as a worker. The output
+/// folder and preprocessing settings come from the coordinator (<see cref="JobDescription"/>), so every node writes the
+/// same files. Exits 0 once the coordinator reports all work done, 1 when it went away first, 2 for bad arguments.
+/// </summary>
+internal static class NodeCommand
+{
+    public static Command Create()
+    {
+        var role = new Option<string>("--role") { Description = "Node role; only 'preprocess' exists today.", Required = true };
+        var seed = new Option<string[]>("--seed") { Description = "Coordinator HOST:PORT (repeatable; default: spark3d.cluster.seeds).", AllowMultipleArgumentsPerToken = false };
+        var port = new Option<int?>("--port") { Description = "Port to bind (default 0: any free port)." };
+        var cmd = new Command("node", "Join a Spark3D cluster as a worker node.") { role, seed, port };
+        cmd.SetAction((r, ct) => RunAsync(r, r.GetValue(role)!, r.GetValue(seed) ?? [], r.GetValue(port), ct));
+        return cmd;
+    }
+
+    private static async Task<int> RunAsync(ParseResult r, string role, string[] seeds, int? port, CancellationToken ct)
+    {
+        ClusterNodeOptions node;
+        PreprocessJobOptions job;
+        try
+        {
+            if (role != ClusterRoles.Preprocess) throw new ArgumentException($"--role '{role}' is unknown (known: {ClusterRoles.Preprocess}).");
+            if (port is < 0 or > 65535) throw new ArgumentException($"--port must be 0..65535 (got {port}).");
+            var config = GlobalOptions.LoadConfig(r);
+            node = ClusterOptionsMapper.Node(config);
+            node = node with { Port = port ?? 0, Seeds = seeds.Length > 0 ? seeds : node.Seeds };
+            if (node.Seeds.Count == 0) throw new ArgumentException("no seed: pass --seed HOST:PORT (the coordinator) or set spark3d.cluster.seeds.");
+            foreach (var s in node.Seeds) _ = ClusterConfig.SeedAddress(node.SystemName, s);
+            job = ClusterOptionsMapper.Job(config);
+        }
+        catch (Exception e) when (e is ArgumentException or IOException or InvalidOperationException or Akka.Configuration.ConfigurationException)
+        {
+            Console.Error.WriteLine("spark3d node: " + e.Message.ReplaceLineEndings(" "));
+            return 2;
+        }
+
+        var description = new TaskCompletionSource<JobDescription>(TaskCreationOptions.RunContinuationsAsynchronously);
+        PreprocessWorkerNode worker;
+        try
+        {
+            worker = PreprocessCluster.StartWorker(node, job, new CacheVolumeJob(description.Task));
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Console.Error.WriteLine($"spark3d node: cannot start on {node.Hostname}:{node.Port}: {ClusterPreprocessRun.Innermost(e)}");
+            return 2;
+        }
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var fetch = FetchDescription(worker, ClusterConfig.SeedAddress(node.SystemName, node.Seeds[0]), description, stop.Token);
+        Console.Out.WriteLine($"spark3d node: worker {worker.Address} joining {string.Join(", ", node.Seeds)} ({job.EffectiveParallelism} jobs in flight)");
+        var outcome = await Task.WhenAny(worker.Completion, Task.Delay(Timeout.Infinite, ct)).ConfigureAwait(false) == worker.Completion
+            ? await worker.Completion.ConfigureAwait(false)
+            : new WorkerOutcome(false, "cancelled");
+        await stop.CancelAsync().ConfigureAwait(false);
+        description.TrySetCanceled(CancellationToken.None);
+        await fetch.ConfigureAwait(false);
+        var status = await TryStatus(worker).ConfigureAwait(false);
+        await worker.ShutdownAsync().ConfigureAwait(false);
+        Console.Out.WriteLine($"spark3d node: {(outcome.AllWorkDone ? "all work done" : "stopped")}: {outcome.Reason}" +
+                              (status is null ? "" : $"; this node: {status.Completed} ok, {status.Failed} failed") +
+                              string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                                  $"; cpu {System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:0.00} s"));
+        return outcome.AllWorkDone ? 0 : 1;
+    }
+
+    private static async Task FetchDescription(PreprocessWorkerNode worker, string seedAddress, TaskCompletionSource<JobDescription> target, CancellationToken ct)
+    {
+        try
+        {
+            var d = await JobDescriptionActor.FetchAsync(worker.System, seedAddress, ct).ConfigureAwait(false);
+            Console.Out.WriteLine($"spark3d node: job from the coordinator: output {d.OutputDir}");
+            target.TrySetResult(d);
+        }
+        catch (OperationCanceledException)
+        {
+            target.TrySetCanceled(ct);
+        }
+        catch (FormatException e)
+        {
+            Console.Error.WriteLine("spark3d node: " + e.Message);
+            target.TrySetException(e);
+        }
+    }
+
+    private static async Task<WorkerStatus?> TryStatus(PreprocessWorkerNode worker)
+    {
+        try
+        {
+            return await Akka.Actor.Futures.Ask<WorkerStatus>(worker.Worker, GetWorkerStatus.Instance, TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is Akka.Actor.AskTimeoutException or TaskCanceledException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,113 @@
+using System.CommandLine;
+using Spark3D.Actors.Cluster;
+using Spark3D.Data.Cache;
+using Spark3D.Host.Cluster;
+using Spark3D.Host.Config;
+
+namespace Spark3D.Host.Commands;
+
+/// <summary>
+/// `spark3d preprocess --input DIR|LIST --output DIR [-j N]`: builds the preprocessed cache (one .s3d file per volume plus
+/// manifest.jsonl) in parallel with a progress bar; resumable; bad files are recorded in the manifest (exit 0).
+/// `--cluster [--port P] [--work true|false]` runs the same job as the coordinator of an Akka cluster (docs/cluster.md);
+/// workers join with `spark3d node --role preprocess --seed HOST:PORT`. Exit 2 with one line for unusable arguments.
+/// </summary>
+internal static class PreprocessCommand
+{
+    public const int BadArgumentsExitCode = 2;
+
+    public const int CancelledExitCode = 130;
+
+    public static Command Create()
+    {
+        var input = new Option<string>("--input", "-i") { Description = "Folder searched recursively for .nii/.nii.gz/.hdr, or a list file (.jsonl manifest or one path per line).", Required = true };
+        var output = new Option<string>("--output", "-o") { Description = "Cache folder (created if missing); manifest.jsonl goes here.", Required = true };
+        var jobs = new Option<int?>("--jobs", "-j") { Description = "Volumes processed at once (default: spark3d.preprocess.parallelism; 0 = cores). With --cluster: jobs of the coordinator's own worker." };
+        var labels = new Option<string?>("--labels") { Description = "Folder of label maps (named like the images, or like nnU-Net's case_0000 images without _0000); each is preprocessed onto its image's grid as <id>.labels.s3d. Local runs only." };
+        var cluster = new Option<bool>("--cluster") { Description = "Run as the coordinator of a preprocessing cluster." };
+        var port = new Option<int?>("--port") { Description = "Cluster port of the coordinator (default: spark3d.cluster.port)." };
+        var work = new Option<bool>("--work") { Description = "With --cluster: the coordinator also preprocesses (default true).", DefaultValueFactory = _ => true };
+        var cmd = new Command("preprocess", "Preprocess NIfTI volumes into the chunked training cache (locally or as a cluster coordinator).")
+        {
+            input, output, jobs, labels, cluster, port, work,
+        };
+        cmd.SetAction((r, ct) => RunAsync(r, r.GetValue(input)!, r.GetValue(output)!, r.GetValue(jobs), r.GetValue(labels), r.GetValue(cluster),
+            r.GetValue(port), r.GetValue(work), ct));
+        return cmd;
+    }
+
+    private static async Task<int> RunAsync(ParseResult r, string input, string output, int? jobs, string? labels, bool cluster, int? port, bool work,
+        CancellationToken ct)
+    {
+        CacheBuildOptions options;
+        IReadOnlyList<VolumeSource> sources;
+        Akka.Configuration.Config config;
+        try
+        {
+            if (jobs is < 0) throw new ArgumentException($"--jobs must be >= 0 (got {jobs}).");
+            if (port is < 0 or > 65535) throw new ArgumentException($"--port must be 0..65535 (got {port}).");
+            config = GlobalOptions.LoadConfig(r);
+            options = PreprocessOptionsMapper.FromConfig(config, jobs);
+            sources = VolumeSourceScanner.Scan(input);
+            if (sources.Count == 0) throw new ArgumentException($"--input '{input}' holds no .nii, .nii.gz or .hdr files.");
+            if (labels is not null)
+            {
+                if (cluster) throw new ArgumentException("--labels is not supported with --cluster yet; run the label set locally.");
+                sources = VolumeSourceScanner.WithLabels(sources, labels);
+                if (sources.All(s => s.LabelPath is null)) throw new ArgumentException($"--labels '{labels}' holds no label map named like an input.");
+            }
+            if (File.Exists(output)) throw new IOException($"--output '{output}' is a file, not a folder.");
+            Directory.CreateDirectory(output);
+        }
+        catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException or FormatException
+                                      or InvalidOperationException or Akka.Configuration.ConfigurationException)
+        {
+            Console.Error.WriteLine("spark3d preprocess: " + e.Message.ReplaceLineEndings(" "));
+            return BadArgumentsExitCode;
+        }
+
+        var console = CommandConsole.Create();
+        if (cluster)
+        {
+            ClusterNodeOptions node;
+            PreprocessJobOptions job;
+            try
+            {
+                node = ClusterOptionsMapper.Node(config);
+                if (port is not null) node = node with { Port = port.Value };
+                job = ClusterOptionsMapper.Job(config);
+                if (jobs is > 0) job = job with { WorkerParallelism = jobs.Value };
+            }
+            catch (Exception e) when (e is ArgumentException or Akka.Configuration.ConfigurationException)
+            {
+                Console.Error.WriteLine("spark3d preprocess: " + e.Message.ReplaceLineEndings(" "));
+                return BadArgumentsExitCode;
+            }
+            return await ClusterPreprocessRun.RunAsync(sources, output, options, node, job, work, console).ConfigureAwait(false);
+        }
+
+        PreprocessSummary summary;
+        try
+        {
+            summary = CommandConsole.WithProgress(console, "preprocess", sources.Count, report =>
+                new DatasetPreprocessor(options).Run(sources, output,
+                    new InlineProgress(p => report(p.Completed, $"ok {p.Ok}  failed {p.Failed}  skipped {p.Skipped}")), ct));
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            Console.Error.WriteLine("spark3d preprocess: cancelled; finished volumes are in the manifest, rerun the same command to resume.");
+            return CancelledExitCode;
+        }
+        Console.Out.WriteLine($"spark3d preprocess: {summary.Total} volumes: ok {summary.Ok}, failed {summary.Failed}, skipped {summary.Skipped} " +
+                              $"(already in the cache) in {CommandConsole.Duration(summary.Elapsed)}; manifest {Path.GetFullPath(summary.ManifestPath)}");
+        foreach (var f in summary.Failures.Take(20)) Console.Out.WriteLine($"  failed {f.Id}: {f.Reason}");
+        if (summary.Failures.Count > 20) Console.Out.WriteLine($"  … {summary.Failures.Count - 20} more failures in the manifest");
+        return 0;
+    }
+
+    /// <summary>Calls back on the reporting thread (Progress&lt;T&gt; would post to a sync context / thread pool out of order).</summary>
+    private sealed class InlineProgress(Action<PreprocessProgress> report) : IProgress<PreprocessProgress>
+    {
+        public void Report(PreprocessProgress value) => report(value);
+    }
+}

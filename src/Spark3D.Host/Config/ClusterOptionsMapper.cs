@@ -1,0 +1,47 @@
+using Spark3D.Actors.Cluster;
+
+namespace Spark3D.Host.Config;
+
+/// <summary>Maps <c>spark3d.cluster</c> onto <see cref="ClusterNodeOptions"/> and <see cref="PreprocessJobOptions"/> (docs/cluster.md).</summary>
+public static class ClusterOptionsMapper
+{
+    /// <summary>How this node joins the cluster (command-line flags are applied by the caller with <c>with</c>).</summary>
+    public static ClusterNodeOptions Node(Akka.Configuration.Config config)
+    {
+        var c = PreprocessOptionsMapper.Section(config, "spark3d.cluster");
+        return new ClusterNodeOptions
+        {
+            SystemName = c.GetString("system-name"),
+            Hostname = c.GetString("hostname"),
+            PublicHostname = c.GetString("public-hostname") ?? "",
+            Port = c.GetInt("port"),
+            Seeds = c.GetStringList("seeds").ToList(),
+            Roles = c.GetStringList("roles").ToList(),
+            SplitBrainResolver = ClusterConfig.ParseStrategy(c.GetString("split-brain-resolver")),
+            StaticQuorumSize = c.GetInt("static-quorum-size"),
+            StableAfter = c.GetTimeSpan("stable-after"),
+            HeartbeatInterval = c.GetTimeSpan("heartbeat-interval"),
+            AcceptableHeartbeatPause = c.GetTimeSpan("acceptable-heartbeat-pause"),
+            GossipInterval = c.GetTimeSpan("gossip-interval"),
+            LogLevel = c.GetString("log-level", "INFO"),
+        };
+    }
+
+    /// <summary>Work-pulling settings.</summary>
+    public static PreprocessJobOptions Job(Akka.Configuration.Config config)
+    {
+        var c = PreprocessOptionsMapper.Section(config, "spark3d.cluster");
+        var options = new PreprocessJobOptions
+        {
+            LeaseTimeout = c.GetTimeSpan("lease-timeout"),
+            LeaseCheckInterval = c.GetTimeSpan("lease-check-interval"),
+            RequestBatchSize = c.GetInt("request-batch-size"),
+            WorkerParallelism = c.GetInt("worker-parallelism"),
+            RegistrationRetryInterval = c.GetTimeSpan("registration-retry-interval"),
+            NoWorkRetryInterval = c.GetTimeSpan("no-work-retry-interval"),
+            RequestTimeout = c.GetTimeSpan("request-timeout"),
+        };
+        options.Validate();
+        return options;
+    }
+}

@@ -1,0 +1,88 @@
+using Spark3D.Data.Cache;
+
+namespace Spark3D.Host.Tests;
+
+/// <summary>`spark3d phantoms` then `spark3d preprocess` end to end through Program.Main.</summary>
+[Collection("Console")]
+public sealed class PreprocessCommandTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("preprocess-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void Preprocess_BuildsTheCache_RecordsBadFiles_AndResumes()
+    {
+        string input = Path.Combine(_dir, "in"), output = Path.Combine(_dir, "cache");
+        Assert.Equal(0, ConsoleCapture.Run(SmallPhantomArgs.With("phantoms", "--count", "3", "--output", input)).Code);
+        File.WriteAllBytes(Path.Combine(input, "broken.nii.gz"), [0x1f, 0x8b, 0x08, 0, 1, 2, 3]);
+
+        var (code, text) = ConsoleCapture.Run(SmallPhantomArgs.With("preprocess", "--input", input, "--output", output, "-j", "2"));
+        Assert.Equal(0, code);
+        Assert.Contains("4 volumes: ok 3, failed 1, skipped 0", text, StringComparison.Ordinal);
+        Assert.Contains("failed broken:", text, StringComparison.Ordinal);
+
+        using (var manifest = DatasetManifest.Load(Path.Combine(output, "manifest.jsonl")))
+        {
+            Assert.Equal(4, manifest.Entries.Count);
+            foreach (var e in manifest.Entries.Where(e => e.Status == ManifestStatus.Ok))
+            {
+                using var f = ChunkedVolumeFile.Open(Path.Combine(output, e.OutputFile!));
+                Assert.Equal(e.NewShape, f.Shape);
+                Assert.Equal(2.0, f.Spacing.X, 1); // target-spacing override reached the library
+            }
+            Assert.Equal("broken", manifest.Entries.Single(e => e.Status == ManifestStatus.Failed).Id);
+        }
+
+        var (again, text2) = ConsoleCapture.Run(SmallPhantomArgs.With("preprocess", "--input", input, "--output", output));
+        Assert.Equal(0, again);
+        Assert.Contains("ok 0, failed 1, skipped 3", text2, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Labels_FromAnNnUnetPhantomSet_AreCachedOnTheImageGrid()
+    {
+        string raw = Path.Combine(_dir, "raw"), output = Path.Combine(_dir, "cache");
+        Assert.Equal(0, ConsoleCapture.Run(SmallPhantomArgs.With("phantoms", "--count", "2", "--output", raw, "--labels")).Code);
+        var (code, text) = ConsoleCapture.Run(SmallPhantomArgs.With("preprocess", "--input", Path.Combine(raw, "imagesTr"),
+            "--output", output, "--labels", Path.Combine(raw, "labelsTr")));
+        Assert.Equal(0, code);
+        Assert.Contains("ok 2, failed 0", text, StringComparison.Ordinal);
+        foreach (var id in new[] { "phantom_000_0000", "phantom_001_0000" })
+        {
+            using var image = ChunkedVolumeFile.Open(Path.Combine(output, id + ".s3d"));
+            using var labels = ChunkedVolumeFile.Open(Path.Combine(output, id + ".labels.s3d"));
+            Assert.Equal(image.Shape, labels.Shape);
+            var values = labels.ReadAll().Voxels.ToHashSet();
+            Assert.Subset(new HashSet<float> { 0, 1, 2, 3, 4 }, values);
+            Assert.Contains(3f, values);
+            Assert.Contains("labelsTr", labels.MetadataJson, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void MissingInput_ExitsNonZeroWithOneLine()
+    {
+        var (code, _, err) = ConsoleCapture.RunWithError("preprocess", "--input", Path.Combine(_dir, "nope"), "--output", Path.Combine(_dir, "o"));
+        Assert.Equal(2, code);
+        Assert.Contains("nope", err, StringComparison.Ordinal);
+        Assert.Single(err.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public void FolderWithoutNifti_ExitsNonZeroWithOneLine()
+    {
+        File.WriteAllText(Path.Combine(_dir, "readme.txt"), "no volumes here");
+        var (code, _, err) = ConsoleCapture.RunWithError("preprocess", "--input", _dir, "--output", Path.Combine(_dir, "o"));
+        Assert.Equal(2, code);
+        Assert.Contains("no .nii", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void BadConfigValue_ExitsNonZeroWithOneLine()
+    {
+        var (code, _, err) = ConsoleCapture.RunWithError("preprocess", "--input", _dir, "--output", Path.Combine(_dir, "o"), "-D", "spark3d.data.cache.codec=gzip");
+        Assert.Equal(2, code);
+        Assert.Contains("codec", err, StringComparison.Ordinal);
+    }
+}
