@@ -9,5 +9,7 @@ internal static class BenchCatalog
         ["nifti-decode"] = NiftiDecodeBench.Run,
         ["cache-crop"] = CacheCropBench.Run,
         ["train-step"] = TrainStepBench.Run,
+        ["pipeline-throughput"] = PipelineThroughputBench.Run,
+        ["pipeline-rss"] = PipelineRssBench.Run,
     };
 }
