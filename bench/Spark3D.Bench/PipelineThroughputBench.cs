@@ -39,6 +39,8 @@ internal static class PipelineThroughputBench
             foreach (int size in new[] { 64, 160 })
                 foreach (bool aug in new[] { true, false })
                     Measure(catalog, new Shape3(size, size, size), aug, batch, pool, stepMs, seconds, warmup, Path.Combine(dir, $"run-{size}-{aug}"));
+            Console.WriteLine();
+            ProfileSinglePatch(catalog.Volumes[0].Path);
             return 0;
         }
         finally
@@ -104,6 +106,34 @@ internal static class PipelineThroughputBench
         double wait = WindowWaitFraction(s0, s1);
         Console.WriteLine(F($"| {patch.X}³ | {(augment ? "on" : "off")} | {(p1 - p0) / dt:f1} | {(b1 - b0) / dt:f2} | {wait:f3} (whole run {result.DataWaitFraction:f3}) | {depthV / samples:f1} / {depthP / samples:f1} / {depthB / samples:f1} |"));
         if (result.ExitCode != 0) Console.WriteLine($"  run ended with exit code {result.ExitCode}: {result.Reason}");
+    }
+
+    /// <summary>Where a patch's time goes, one thread: plain crop, crop + mirroring, and the resampling path
+    /// (rotation 20° about each axis + scale 1.2, i.e. a larger crop read and trilinear resampling).</summary>
+    private static void ProfileSinglePatch(string cacheFile)
+    {
+        using var file = ChunkedVolumeFile.Open(cacheFile);
+        Console.WriteLine("| patch | plain crop ms | crop + mirror ms | rotate 20°×3 + scale 1.2 ms | scale 1.4 only ms | resampling alone (scale 1.0001) ms |");
+        Console.WriteLine("|---|---|---|---|---|---|");
+        foreach (int size in new[] { 64, 160 })
+        {
+            var patch = new Shape3(size, size, size);
+            var origin = ((file.Shape.X - size) / 2, (file.Shape.Y - size) / 2, (file.Shape.Z - size) / 2);
+            double rad = 20 * Math.PI / 180;
+            var plain = SpatialTransformParams.Identity;
+            var mirror = plain with { MirrorX = true, MirrorY = true, MirrorZ = true };
+            var rotate = new SpatialTransformParams(false, false, false, rad, rad, rad, 1.2);
+            var scale = plain with { Scale = 1.4 };
+            double Ms(SpatialTransformParams t)
+            {
+                int n = size == 64 ? 40 : 6;
+                SpatialAugmenter.Extract(file, origin, patch, t); // warm
+                var sw = Stopwatch.StartNew();
+                for (int i = 0; i < n; i++) SpatialAugmenter.Extract(file, origin, patch, t);
+                return sw.Elapsed.TotalMilliseconds / n;
+            }
+            Console.WriteLine(F($"| {size}³ | {Ms(plain):f1} | {Ms(mirror):f1} | {Ms(rotate):f1} | {Ms(scale):f1} | {Ms(plain with { Scale = 1.0001 }):f1} |"));
+        }
     }
 
     private static double WindowWaitFraction(PipelineStatus a, PipelineStatus b)

@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Spark3D.Data.Sampling;
 using Spark3D.Data.Volumes;
 
@@ -106,6 +108,8 @@ public sealed class SpatialAugmenter
         double cdx = (destinationSize.X - 1) / 2.0, cdy = (destinationSize.Y - 1) / 2.0, cdz = (destinationSize.Z - 1) / 2.0;
         int sx = sourceSize.X, sy = sourceSize.Y, sz = sourceSize.Z;
         long splane = (long)sx * sy;
+        ref float src0 = ref MemoryMarshal.GetReference(source);
+        ref float dst0 = ref MemoryMarshal.GetReference(destination);
         int i = 0;
         for (int z = 0; z < destinationSize.Z; z++)
         {
@@ -120,20 +124,23 @@ public sealed class SpatialAugmenter
                 for (int x = 0; x < destinationSize.X; x++, i++)
                 {
                     double px = qx + m[0] * x, py = qy + m[3] * x, pz = qz + m[6] * x;
-                    int x0 = (int)Math.Floor(px), y0 = (int)Math.Floor(py), z0 = (int)Math.Floor(pz);
-                    float fx = (float)(px - x0), fy = (float)(py - y0), fz = (float)(pz - z0);
-                    if (x0 >= 0 && y0 >= 0 && z0 >= 0 && x0 + 1 < sx && y0 + 1 < sy && z0 + 1 < sz)
+                    // Fast path (all 8 neighbours inside): coordinates are >= 0 there, so truncation is floor.
+                    if (px >= 0 && py >= 0 && pz >= 0 && px < sx - 1 && py < sy - 1 && pz < sz - 1)
                     {
-                        long b = x0 + sx * (long)y0 + splane * z0;
-                        float c00 = Lerp(source[(int)b], source[(int)b + 1], fx);
-                        float c10 = Lerp(source[(int)(b + sx)], source[(int)(b + sx) + 1], fx);
-                        float c01 = Lerp(source[(int)(b + splane)], source[(int)(b + splane) + 1], fx);
-                        float c11 = Lerp(source[(int)(b + splane + sx)], source[(int)(b + splane + sx) + 1], fx);
-                        destination[i] = Lerp(Lerp(c00, c10, fy), Lerp(c01, c11, fy), fz);
+                        int x0 = (int)px, y0 = (int)py, z0 = (int)pz;
+                        float fx = (float)(px - x0), fy = (float)(py - y0), fz = (float)(pz - z0);
+                        ref float b = ref Unsafe.Add(ref src0, (nint)(x0 + sx * (long)y0 + splane * z0));
+                        float c00 = Lerp(b, Unsafe.Add(ref b, 1), fx);
+                        float c10 = Lerp(Unsafe.Add(ref b, sx), Unsafe.Add(ref b, sx + 1), fx);
+                        ref float b1 = ref Unsafe.Add(ref b, (nint)splane);
+                        float c01 = Lerp(b1, Unsafe.Add(ref b1, 1), fx);
+                        float c11 = Lerp(Unsafe.Add(ref b1, sx), Unsafe.Add(ref b1, sx + 1), fx);
+                        Unsafe.Add(ref dst0, i) = Lerp(Lerp(c00, c10, fy), Lerp(c01, c11, fy), fz);
                     }
                     else
                     {
-                        destination[i] = SampleClipped(source, sourceSize, x0, y0, z0, fx, fy, fz);
+                        int x0 = (int)Math.Floor(px), y0 = (int)Math.Floor(py), z0 = (int)Math.Floor(pz);
+                        Unsafe.Add(ref dst0, i) = SampleClipped(source, sourceSize, x0, y0, z0, (float)(px - x0), (float)(py - y0), (float)(pz - z0));
                     }
                 }
             }
