@@ -10,5 +10,7 @@ internal static class BenchCatalog
         ["cache-crop"] = CacheCropBench.Run,
         ["train-step"] = TrainStepBench.Run,
         ["cluster-scaling"] = ClusterScalingBench.Run,
+        ["pipeline-throughput"] = PipelineThroughputBench.Run,
+        ["pipeline-rss"] = PipelineRssBench.Run,
     };
 }
