@@ -12,5 +12,6 @@ internal static class CommandCatalog
         EvaluateCommand.Create(),
         Startup.StartupReportCommand.Create(),
         ModelCommand.Create(),
+        PretrainCommand.Create(),
     ];
 }
