@@ -74,6 +74,7 @@ internal static class PretrainCommand
             ReconstructionDirectory = telemetry.ReconstructionDirectory,
             ReconstructionEverySteps = telemetry.ReconstructionEverySteps,
             ConfigText = configText,
+            Seed = pipeline.Seed,
             ThrowOnceAtStep = config.GetLong("spark3d.pretrain.inject-failure-at-step", 0),
         };
         var engines = new SparkTrainerEngineFactory(engineOptions, w => Console.Error.WriteLine("warning: " + OneLine(w)));

@@ -31,6 +31,7 @@ public sealed class SparkTrainerEngine : ITrainerEngine
     {
         _options = options;
         _factory = factory;
+        manual_seed(options.Seed);
         _model = new SparkMae(options.Network.Build(options.Device), options.Mae);
         _model.train();
         _optimizer = OptimizerFactory.Create(_model.parameters(), options.Optimizer);

@@ -49,6 +49,10 @@ public sealed record SparkTrainerOptions
     /// <summary>The resolved configuration text stored in each checkpoint.</summary>
     public string? ConfigText { get; init; }
 
+    /// <summary>Seed of torch's generator before the network is built (fresh weights are reproducible); a restored
+    /// checkpoint brings its own generator state.</summary>
+    public long Seed { get; init; } = 42;
+
     /// <summary>Fault injection for supervision tests: the first time the engine is about to train this step (1-based),
     /// it throws instead (once per process). 0 = off.</summary>
     public long ThrowOnceAtStep { get; init; }
