@@ -13,7 +13,7 @@ namespace Spark3D.Host.Tests.Pretrain;
 /// </summary>
 public sealed class CrashResumeTests(ITestOutputHelper log)
 {
-    private const int Steps = 40;
+    private const int Steps = 60;
 
     [Fact]
     public void Killed_three_times_then_resumed_reaches_the_step_count_without_repeating_or_skipping_volumes()
@@ -29,7 +29,7 @@ public sealed class CrashResumeTests(ITestOutputHelper log)
             for (int kill = 1; kill <= 3; kill++)
             {
                 using var process = Start(args);
-                int delayMs = random.Next(6_000, 30_000);
+                int delayMs = random.Next(6_000, 25_000);
                 bool exited = process.WaitForExit(delayMs);
                 Assert.False(exited, $"the run finished before kill {kill} ({delayMs} ms); raise {nameof(Steps)}");
                 process.Kill(entireProcessTree: true); // SIGKILL: no shutdown hooks run
