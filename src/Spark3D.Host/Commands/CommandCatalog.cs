@@ -15,5 +15,6 @@ internal static class CommandCatalog
         PhantomsCommand.Create(),
         PreprocessCommand.Create(),
         NodeCommand.Create(),
+        PretrainCommand.Create(),
     ];
 }

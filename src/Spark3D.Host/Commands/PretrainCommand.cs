@@ -1,0 +1,125 @@
+using System.CommandLine;
+using System.Globalization;
+using Spark3D.Actors.Pipeline;
+using Spark3D.Actors.Pipeline.Engine;
+using Spark3D.Host.Config;
+using Spark3D.Host.Pretrain;
+using Spark3D.Model.Devices;
+
+namespace Spark3D.Host.Commands;
+
+/// <summary>
+/// <c>spark3d pretrain [--run-dir DIR] [--data DIR] [--preset NAME] [--steps N] [--device auto|cpu|cuda] [--patch N] [--batch N]</c>:
+/// SparK MAE pre-training through the actor pipeline. Without --data it is the README demo (phantoms, tiny preset, CPU).
+/// Contract: DIR/checkpoints/, DIR/tensorboard/, DIR/reconstructions/, DIR/quarantine.jsonl, DIR/summary.json; rerunning
+/// resumes from the last checkpoint up to --steps; exit 0 on success or graceful stop, non-zero with a one-line reason.
+/// </summary>
+internal static class PretrainCommand
+{
+    public static Command Create()
+    {
+        var runDir = new Option<string?>("--run-dir") { Description = "Run directory (default: spark3d.pretrain.run-directory). Resumes when it holds checkpoints." };
+        var data = new Option<string?>("--data") { Description = "Preprocessed cache folder (manifest.jsonl) or raw NIfTI folder. Default: the built-in phantom demo." };
+        var preset = new Option<string?>("--preset") { Description = "Network preset: tiny, small, resenc-l." };
+        var steps = new Option<long?>("--steps") { Description = "Train until this many optimiser steps in total." };
+        var device = new Option<string?>("--device") { Description = "auto | cpu | cuda." };
+        var patch = new Option<int?>("--patch") { Description = "Cubic patch edge in voxels (multiple of the mask block size)." };
+        var batch = new Option<int?>("--batch") { Description = "Patches per batch." };
+        var cmd = new Command("pretrain", "SparK MAE pre-training (the README demo without --data).") { runDir, data, preset, steps, device, patch, batch };
+        cmd.SetAction(result =>
+        {
+            var flags = new PretrainFlags(result.GetValue(runDir), result.GetValue(data), result.GetValue(preset), result.GetValue(steps),
+                result.GetValue(device), result.GetValue(patch), result.GetValue(batch));
+            try
+            {
+                var config = PretrainSettings.Resolve(GlobalOptions.LoadConfig(result), flags);
+                return Run(config, PretrainSettings.IsDemo(flags, config));
+            }
+            catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException or FormatException
+                                          or DeviceUnavailableException or Akka.Configuration.ConfigurationException
+                                          or UnauthorizedAccessException or InvalidOperationException)
+            {
+                Console.Error.WriteLine($"spark3d pretrain: {OneLine(e.Message)}");
+                return 1;
+            }
+        });
+        return cmd;
+    }
+
+    private static int Run(Akka.Configuration.Config config, bool demo)
+    {
+        string runDirectory = Path.GetFullPath(config.GetString("spark3d.pretrain.run-directory"));
+        long totalSteps = TrainOptionsMapper.Steps(config);
+        var telemetry = TelemetryOptionsMapper.FromConfig(config);
+        var pipeline = PipelineOptionsMapper.FromConfig(config, runDirectory, totalSteps);
+        Directory.CreateDirectory(runDirectory);
+        string configText = Spark3DConfig.Render(config);
+        File.WriteAllText(Path.Combine(runDirectory, "config.conf"), configText + Environment.NewLine);
+
+        string dataDirectory = demo ? BuildDemoData(config) : Path.GetFullPath(config.GetString("spark3d.pretrain.data"));
+        var runtime = TorchRuntime.Initialize(ModelOptionsMapper.Device(config));
+        using var data = PretrainData.Open(dataDirectory, config);
+        var engineOptions = new SparkTrainerOptions
+        {
+            RunDirectory = runDirectory,
+            Network = ModelOptionsMapper.Network(config),
+            Mae = ModelOptionsMapper.Mae(config),
+            Optimizer = TrainOptionsMapper.Optimizer(config),
+            Schedule = TrainOptionsMapper.Schedule(config, totalSteps),
+            Device = runtime.Device,
+            CheckpointDirectory = config.GetString("spark3d.checkpoint.directory", "checkpoints"),
+            KeepLastCheckpoints = config.GetInt("spark3d.checkpoint.keep-last", 3),
+            TensorBoardDirectory = telemetry.TensorBoardEnabled ? telemetry.TensorBoardDirectory : null,
+            ScalarsEverySteps = telemetry.ScalarsEverySteps,
+            ReconstructionDirectory = telemetry.ReconstructionDirectory,
+            ReconstructionEverySteps = telemetry.ReconstructionEverySteps,
+            ConfigText = configText,
+            Seed = pipeline.Seed,
+            ThrowOnceAtStep = config.GetLong("spark3d.pretrain.inject-failure-at-step", 0),
+        };
+        var engines = new SparkTrainerEngineFactory(engineOptions, w => Console.Error.WriteLine("warning: " + OneLine(w)));
+
+        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"spark3d pretrain: {engineOptions.Network.Preset} on {runtime.Device.type.ToString().ToLowerInvariant()} ({runtime.Threads} threads), " +
+            $"patch {data.PatchSize}, batch {pipeline.BatchSize}, {totalSteps} steps, {data.Catalog.Volumes.Count} volumes from {dataDirectory} [{data.Kind}]"));
+        Console.Out.WriteLine($"run directory: {runDirectory}");
+
+        using var prometheus = new PrometheusExport(telemetry, w => Console.Error.WriteLine(w));
+        if (prometheus.Url is { } url) Console.Out.WriteLine($"metrics: {url}");
+        using var signals = new ShutdownSignals();
+        var run = PipelineRunner.Start(pipeline, data.Catalog, data.Producer, data.Masks, engines);
+        engines.DataWaitFraction = () => run.Metrics.Snapshot().DataWaitFraction;
+        using var stop = signals.Token.Register(() => _ = run.StopAsync());
+        new ConsoleProgressView(telemetry).ShowAsync(run).GetAwaiter().GetResult();
+        var outcome = run.Completion.GetAwaiter().GetResult();
+
+        Report(outcome, runDirectory, engineOptions);
+        if (outcome.ExitCode != 0) Console.Error.WriteLine($"spark3d pretrain: {OneLine(outcome.Reason)}");
+        return outcome.ExitCode;
+    }
+
+    private static string BuildDemoData(Akka.Configuration.Config config)
+    {
+        string dir = Path.GetFullPath(config.GetString("spark3d.pretrain.demo.data-directory"));
+        var options = DemoDataset.ReadOptions(config) with { MaxVoxels = config.GetLong("spark3d.pretrain.demo.max-voxels", 300_000) };
+        int built = DemoDataset.EnsureBuilt(dir, config.GetInt("spark3d.pretrain.demo.phantoms", 32), options, m => Console.Out.WriteLine(m));
+        if (built > 0) Console.Out.WriteLine($"built {built} phantoms in {dir}");
+        return dir;
+    }
+
+    private static void Report(PipelineResult r, string runDirectory, SparkTrainerOptions o)
+    {
+        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{r.Reason}: step {r.Step} ({r.StepsThisRun} this run), loss {Num(r.LossFirst)} -> {Num(r.LossLast)}, " +
+            $"data-wait {r.DataWaitFraction:P0}, restarts {r.Restarts}, quarantined {r.Quarantined}, {r.Elapsed.TotalSeconds:F1} s"));
+        Console.Out.WriteLine($"checkpoints:     {o.Resolve(o.CheckpointDirectory)}");
+        if (o.TensorBoardDirectory is { } tb) Console.Out.WriteLine($"tensorboard:     {o.Resolve(tb)}  (tensorboard --logdir {o.Resolve(tb)})");
+        Console.Out.WriteLine($"reconstructions: {o.Resolve(o.ReconstructionDirectory)}");
+        Console.Out.WriteLine($"summary:         {Path.Combine(runDirectory, RunSummaryWriter.FileName)}");
+        Console.Out.WriteLine($"quarantine:      {Path.Combine(runDirectory, "quarantine.jsonl")}");
+    }
+
+    private static string Num(double? v) => v is { } d ? d.ToString("F4", CultureInfo.InvariantCulture) : "-";
+
+    private static string OneLine(string s) => s.ReplaceLineEndings(" ");
+}
