@@ -12,5 +12,7 @@ internal static class CommandCatalog
         EvaluateCommand.Create(),
         Startup.StartupReportCommand.Create(),
         ModelCommand.Create(),
+        FinetuneCommand.Create(),
+        PredictCommand.Create(),
     ];
 }
