@@ -9,5 +9,6 @@ internal static class BenchCatalog
         ["nifti-decode"] = NiftiDecodeBench.Run,
         ["cache-crop"] = CacheCropBench.Run,
         ["train-step"] = TrainStepBench.Run,
+        ["lowdata-prep"] = LowDataPrepBench.Run,
     };
 }

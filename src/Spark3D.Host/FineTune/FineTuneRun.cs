@@ -78,7 +78,7 @@ public static class FineTuneRun
         LrSchedule schedule = pretrained is not null
             ? FineTuneSchedules.Pretrained(settings.PretrainedLr, request.Steps, settings.DecoderWarmupFraction, settings.DecoderDecayFraction, settings.AllWarmupFraction)
             : FineTuneSchedules.FromScratch(settings.ScratchLr, request.Steps);
-        model = model with { Schedule = schedule.ToJson() };
+        model = model with { Schedule = System.Text.Json.Nodes.JsonNode.Parse(schedule.ToJson()) };
 
         string runDir = pipeline.RunDirectory;
         Directory.CreateDirectory(runDir);

@@ -50,7 +50,7 @@ public sealed record FineTunedModel
     /// <summary>Total optimiser steps of the run.</summary>
     public long Steps { get; init; }
     /// <summary>The learning-rate schedule (JSON of <see cref="Model.Training.LrSchedule"/>).</summary>
-    public string? Schedule { get; init; }
+    public System.Text.Json.Nodes.JsonNode? Schedule { get; init; }
 
     /// <summary>The preprocessing these fields describe.</summary>
     public PreprocessOptions ToPreprocessOptions() => new(
@@ -69,6 +69,7 @@ public sealed record FineTunedModel
     };
 
     /// <summary>The patch as (X, Y, Z).</summary>
+    [JsonIgnore]
     public Shape3 Patch => new(PatchSize[0], PatchSize[1], PatchSize[2]);
 
     /// <summary>Writes model.json into <paramref name="runDirectory"/> (temp + rename).</summary>
