@@ -12,5 +12,6 @@ internal static class BenchCatalog
         ["cluster-scaling"] = ClusterScalingBench.Run,
         ["pipeline-throughput"] = PipelineThroughputBench.Run,
         ["pipeline-rss"] = PipelineRssBench.Run,
+        ["lowdata-prep"] = LowDataPrepBench.Run,
     };
 }

@@ -16,5 +16,7 @@ internal static class CommandCatalog
         PreprocessCommand.Create(),
         NodeCommand.Create(),
         PretrainCommand.Create(),
+        FinetuneCommand.Create(),
+        PredictCommand.Create(),
     ];
 }

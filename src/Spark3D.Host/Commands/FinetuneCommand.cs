@@ -1,0 +1,45 @@
+using System.CommandLine;
+using Spark3D.Host.FineTune;
+
+namespace Spark3D.Host.Commands;
+
+/// <summary>
+/// `spark3d finetune --data DIR --run-dir R --steps N (--pretrained CKPT | --from-scratch) [--preset P] [--patch N]
+/// [--batch N] [--seed S] [--decoder-in-transfer]`: supervised fine-tuning through the actor pipeline (see
+/// <see cref="FineTuneRun"/>); writes model.json, checkpoints/, metrics.jsonl, summary.json. Rerunning resumes.
+/// </summary>
+internal static class FinetuneCommand
+{
+    public static Command Create()
+    {
+        var data = new Option<string>("--data") { Description = "Labelled data set: nnU-Net (dataset.json, imagesTr/, labelsTr/) or plain pairs (images/, labels/).", Required = true };
+        var runDir = new Option<string>("--run-dir") { Description = "Run directory (model.json, checkpoints, metrics.jsonl, summary.json).", Required = true };
+        var steps = new Option<long>("--steps") { Description = "Total optimiser steps (a rerun continues up to this).", Required = true };
+        var pretrained = new Option<string?>("--pretrained") { Description = "Pre-training checkpoint (file, checkpoints folder or pretrain run folder)." };
+        var scratch = new Option<bool>("--from-scratch") { Description = "No pre-training: He init, nnU-Net's lr 1e-2 poly schedule, same steps." };
+        var preset = new Option<string?>("--preset") { Description = "Network preset (default: spark3d.finetune.preset, else spark3d.model.preset)." };
+        var patch = new Option<int?>("--patch") { Description = "Cubic patch edge in voxels (default: spark3d.data.patch-size)." };
+        var batch = new Option<int?>("--batch") { Description = "Patches per batch (default: spark3d.pipeline.batch-size)." };
+        var seed = new Option<long?>("--seed") { Description = "Run seed (default: spark3d.pipeline.seed)." };
+        var decoder = new Option<bool>("--decoder-in-transfer") { Description = "Also transfer the pre-trained decoder (never its output heads)." };
+        var cmd = new Command("finetune", "Fine-tune a segmentation network, from a pre-training checkpoint or from scratch.")
+        {
+            data, runDir, steps, pretrained, scratch, preset, patch, batch, seed, decoder,
+        };
+        cmd.SetAction(r =>
+        {
+            var request = new FineTuneRequest(r.GetValue(data)!, r.GetValue(runDir)!, r.GetValue(steps), r.GetValue(pretrained),
+                r.GetValue(scratch), r.GetValue(preset), r.GetValue(patch), r.GetValue(batch), r.GetValue(seed), r.GetValue(decoder));
+            try
+            {
+                return FineTuneRun.Execute(GlobalOptions.LoadConfig(r), request, Console.Out);
+            }
+            catch (FineTuneSetupException e)
+            {
+                Console.Error.WriteLine("spark3d finetune: " + e.Message.ReplaceLineEndings(" "));
+                return 2;
+            }
+        });
+        return cmd;
+    }
+}
