@@ -49,7 +49,10 @@ internal static class PretrainTestData
         "-D", "spark3d.telemetry.prometheus.enabled=off", "-D", "spark3d.telemetry.console=off",
         "-D", "spark3d.pipeline.checkpoint-every=10", "-D", "spark3d.telemetry.reconstruction.every-steps=10",
         "-D", "spark3d.pipeline.metrics-every=1", "-D", "spark3d.pipeline.preprocessors=2",
-        "-D", "spark3d.preprocess.target-spacing=[2.0, 2.0, 2.0]", .. extra,
+        "-D", "spark3d.preprocess.target-spacing=[2.0, 2.0, 2.0]", "-D", "spark3d.pretrain.augmentation=off",
+        // AdamW at 3e-3 shows a falling loss within 30 steps on 4 phantoms every time; the paper's SGD (momentum 0.99)
+        // needs more steps than a unit test should take, and its loss-falls property is checked in the model tests.
+        "-D", "spark3d.train.optimizer.kind=adamw", "-D", "spark3d.train.optimizer.lr=0.003", .. extra,
     ];
 
     /// <summary>summary.json as a JSON object.</summary>
