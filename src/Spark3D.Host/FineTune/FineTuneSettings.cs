@@ -59,48 +59,10 @@ public sealed record FineTuneSettings(
             ckpt.GetInt("keep-last"));
     }
 
-    /// <summary><c>spark3d.preprocess</c> → <see cref="PreprocessOptions"/>.</summary>
-    public static PreprocessOptions ReadPreprocess(Akka.Configuration.Config config)
-    {
-        var p = Section(config, "spark3d.preprocess");
-        var spacing = p.GetDoubleList("target-spacing");
-        if (spacing.Count != 3 || spacing.Any(s => !(s > 0) || !double.IsFinite(s)))
-            throw new ArgumentException($"spark3d.preprocess.target-spacing must be three positive numbers, got [{string.Join(", ", spacing)}].");
-        return new PreprocessOptions(
-            p.GetBoolean("resample") ? new Spacing3(spacing[0], spacing[1], spacing[2]) : null,
-            ParseInterpolation(p.GetString("image-interpolation")),
-            new ZScoreOptions(ParseZScore(p.GetString("zscore-mode")), p.GetDouble("zscore-min-std")),
-            p.GetBoolean("crop-to-nonzero"),
-            p.GetBoolean("reorient-to-ras"));
-    }
+    /// <summary><c>spark3d.preprocess</c> → <see cref="PreprocessOptions"/> (the same mapping as `spark3d preprocess`).</summary>
+    public static PreprocessOptions ReadPreprocess(Akka.Configuration.Config config) => Config.PreprocessOptionsMapper.Preprocess(config);
 
-    internal static Interpolation ParseInterpolation(string value) => value switch
-    {
-        "trilinear" => Interpolation.Trilinear,
-        "cubic-bspline" => Interpolation.CubicBSpline,
-        "nearest" => Interpolation.Nearest,
-        _ => throw new ArgumentException($"image interpolation '{value}' is not trilinear, cubic-bspline or nearest."),
-    };
-
-    internal static ZScoreMode ParseZScore(string value) => value switch
-    {
-        "nonzero" => ZScoreMode.Nonzero,
-        "all-voxels" => ZScoreMode.AllVoxels,
-        _ => throw new ArgumentException($"z-score mode '{value}' is not nonzero or all-voxels."),
-    };
-
-    private static OptimizerOptions ReadOptimizer(Akka.Configuration.Config config)
-    {
-        var o = Section(config, "spark3d.train.optimizer");
-        var kind = o.GetString("kind") switch
-        {
-            "sgd" => OptimizerKind.Sgd,
-            "adamw" => OptimizerKind.AdamW,
-            var v => throw new ArgumentException($"spark3d.train.optimizer.kind '{v}' is not sgd or adamw."),
-        };
-        return new OptimizerOptions(kind, o.GetDouble("lr"), o.GetDouble("momentum"), o.GetBoolean("nesterov"), o.GetDouble("weight-decay"),
-            o.GetDouble("grad-clip"), o.GetDouble("beta1"), o.GetDouble("beta2"), o.GetDouble("eps"));
-    }
+    private static OptimizerOptions ReadOptimizer(Akka.Configuration.Config config) => Config.TrainOptionsMapper.Optimizer(config);
 
     private static DeviceOptions ReadDevice(Akka.Configuration.Config config)
     {

@@ -75,40 +75,8 @@ public sealed class PretrainData : IDisposable
             c.GetDouble("ratio-min", d.Min), c.GetDouble("ratio-max", d.Max));
     }
 
-    /// <summary><c>spark3d.preprocess</c> → <see cref="PreprocessOptions"/>.</summary>
-    public static PreprocessOptions PreprocessOptionsOf(Akka.Configuration.Config config)
-    {
-        var c = config.GetConfig("spark3d.preprocess");
-        if (c is null) return PreprocessOptions.Default;
-        Spacing3? spacing = null;
-        if (c.GetBoolean("resample", true))
-        {
-            var s = c.GetDoubleList("target-spacing");
-            if (s.Count != 3) throw new ArgumentException("spark3d.preprocess.target-spacing must have three values.");
-            spacing = new Spacing3(s[0], s[1], s[2]);
-        }
-        string interp = c.GetString("image-interpolation", "trilinear");
-        string mode = c.GetString("zscore-mode", "nonzero");
-        return new PreprocessOptions(
-            spacing,
-            interp switch
-            {
-                "trilinear" => Interpolation.Trilinear,
-                "cubic-bspline" => Interpolation.CubicBSpline,
-                "nearest" => Interpolation.Nearest,
-                _ => throw new ArgumentException($"spark3d.preprocess.image-interpolation must be trilinear, cubic-bspline or nearest, got '{interp}'."),
-            },
-            new ZScoreOptions(
-                mode switch
-                {
-                    "nonzero" => ZScoreMode.Nonzero,
-                    "all-voxels" => ZScoreMode.AllVoxels,
-                    _ => throw new ArgumentException($"spark3d.preprocess.zscore-mode must be nonzero or all-voxels, got '{mode}'."),
-                },
-                c.GetDouble("zscore-min-std", 1e-8)),
-            c.GetBoolean("crop-to-nonzero", true),
-            c.GetBoolean("reorient-to-ras", true));
-    }
+    /// <summary><c>spark3d.preprocess</c> → <see cref="PreprocessOptions"/> (the same mapping as `spark3d preprocess`).</summary>
+    public static PreprocessOptions PreprocessOptionsOf(Akka.Configuration.Config config) => Config.PreprocessOptionsMapper.Preprocess(config);
 
     /// <summary>Releases cached volumes and open cache files.</summary>
     public void Dispose()
