@@ -38,31 +38,45 @@ public static class ZScoreNormalizer
         ArgumentNullException.ThrowIfNull(v);
         var src = v.Voxels;
         long plane = (long)v.Shape.X * v.Shape.Y;
-        var sync = new object();
-        long count = 0;
-        double sum = 0, min = double.PositiveInfinity, max = double.NegativeInfinity;
-        Parallel.For(0, v.Shape.Z, () => (N: 0L, Sum: 0.0, Min: double.PositiveInfinity, Max: double.NegativeInfinity), (z, _, acc) =>
+        // One partial per slice, reduced in slice order: the result is bit-identical whatever the thread scheduling,
+        // so a rebuilt cache file equals the first one byte for byte.
+        int slices = v.Shape.Z;
+        var counts = new long[slices];
+        var sums = new double[slices];
+        var mins = new double[slices];
+        var maxs = new double[slices];
+        Parallel.For(0, slices, z =>
         {
+            long n = 0;
+            double s = 0, lo = double.PositiveInfinity, hi = double.NegativeInfinity;
             long end = (z + 1) * plane;
             for (long i = z * plane; i < end; i++)
             {
                 float x = src[i];
                 if (foregroundOnly && x == 0) continue;
-                acc.N++;
-                acc.Sum += x;
-                if (x < acc.Min) acc.Min = x;
-                if (x > acc.Max) acc.Max = x;
+                n++;
+                s += x;
+                if (x < lo) lo = x;
+                if (x > hi) hi = x;
             }
-            return acc;
-        }, acc => { lock (sync) { count += acc.N; sum += acc.Sum; min = Math.Min(min, acc.Min); max = Math.Max(max, acc.Max); } });
+            counts[z] = n; sums[z] = s; mins[z] = lo; maxs[z] = hi;
+        });
+        long count = 0;
+        double sum = 0, min = double.PositiveInfinity, max = double.NegativeInfinity;
+        for (int z = 0; z < slices; z++)
+        {
+            count += counts[z]; sum += sums[z];
+            min = Math.Min(min, mins[z]); max = Math.Max(max, maxs[z]);
+        }
         if (!double.IsFinite(sum))
             throw new NonFiniteVoxelsException(src.LongLength - src.Count(float.IsFinite), src.LongLength);
         if (count == 0) return new IntensityStats(0, 0, 0, 0, 0, 1);
         double mean = sum / count;
         // Second pass around the mean: numerically stable where sum-of-squares would cancel.
-        double ss = 0;
-        Parallel.For(0, v.Shape.Z, () => 0.0, (z, _, acc) =>
+        var squares = new double[slices];
+        Parallel.For(0, slices, z =>
         {
+            double acc = 0;
             long end = (z + 1) * plane;
             for (long i = z * plane; i < end; i++)
             {
@@ -71,8 +85,10 @@ public static class ZScoreNormalizer
                 double d = x - mean;
                 acc += d * d;
             }
-            return acc;
-        }, acc => { lock (sync) ss += acc; });
+            squares[z] = acc;
+        });
+        double ss = 0;
+        for (int z = 0; z < slices; z++) ss += squares[z];
         double std = Math.Sqrt(ss / count);
         double divisor = std > minStd && double.IsFinite(std) ? std : 1.0;
         return new IntensityStats(mean, std, min, max, count, divisor);
