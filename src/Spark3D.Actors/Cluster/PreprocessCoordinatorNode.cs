@@ -36,16 +36,7 @@ public sealed class PreprocessCoordinatorNode : IAsyncDisposable
     public Task<ClusterStatus> GetStatusAsync(TimeSpan timeout) => Coordinator.Ask<ClusterStatus>(GetClusterStatus.Instance, timeout);
 
     /// <summary>Leaves the cluster gracefully (CoordinatedShutdown) and waits for the actor system to stop.</summary>
-    public async Task ShutdownAsync()
-    {
-        if (System.WhenTerminated.IsCompleted)
-        {
-            return;
-        }
-
-        await CoordinatedShutdown.Get(System).Run(CoordinatedShutdown.ClusterLeavingReason.Instance).ConfigureAwait(false);
-        await System.WhenTerminated.ConfigureAwait(false);
-    }
+    public Task ShutdownAsync() => ClusterNodeShutdown.LeaveAsync(System);
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync() => await ShutdownAsync().ConfigureAwait(false);

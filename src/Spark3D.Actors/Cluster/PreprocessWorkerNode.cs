@@ -29,16 +29,7 @@ public sealed class PreprocessWorkerNode : IAsyncDisposable
     public Task<WorkerOutcome> Completion { get; }
 
     /// <summary>Leaves the cluster gracefully (CoordinatedShutdown) and waits for the actor system to stop.</summary>
-    public async Task ShutdownAsync()
-    {
-        if (System.WhenTerminated.IsCompleted)
-        {
-            return;
-        }
-
-        await CoordinatedShutdown.Get(System).Run(CoordinatedShutdown.ClusterLeavingReason.Instance).ConfigureAwait(false);
-        await System.WhenTerminated.ConfigureAwait(false);
-    }
+    public Task ShutdownAsync() => ClusterNodeShutdown.LeaveAsync(System);
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync() => await ShutdownAsync().ConfigureAwait(false);
