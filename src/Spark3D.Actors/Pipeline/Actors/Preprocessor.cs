@@ -127,7 +127,9 @@ public sealed class Preprocessor : ReceiveActor, IWithTimers
             .PipeTo(Self, success: open => new SpaceAvailable(open), failure: _ => new SpaceAvailable(false));
     }
 
-    /// <summary>IO errors that may go away on retry (a busy network share), as opposed to a missing or truncated file.</summary>
+    /// <summary>IO errors that may go away on retry (a busy network share), as opposed to a missing, truncated or corrupt
+    /// file: a cache file that fails its format checks is an IOException too, but retrying cannot fix it.</summary>
     public static bool IsTransient(Exception e) =>
-        e is IOException and not FileNotFoundException and not DirectoryNotFoundException and not EndOfStreamException;
+        e is IOException and not FileNotFoundException and not DirectoryNotFoundException and not EndOfStreamException
+            and not Spark3D.Data.Cache.CacheFormatException;
 }

@@ -54,7 +54,7 @@ public sealed class SparkTrainerEngine : ITrainerEngine
         ObjectDisposedException.ThrowIf(_disposed, this);
         long next = Step + 1;
         if (_factory.TakeInjectedFault(next))
-            throw new InjectedTrainerFaultException($"injected trainer failure at step {next} (spark3d.train.throw-once-at-step)");
+            throw new InjectedTrainerFaultException($"injected trainer failure at step {next} (spark3d.pretrain.inject-failure-at-step)");
 
         bool snapshot = _options.ReconstructionEverySteps > 0 && next % _options.ReconstructionEverySteps == 0;
         _current = batch;
