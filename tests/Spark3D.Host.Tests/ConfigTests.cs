@@ -1,3 +1,4 @@
+using Spark3D.Actors.Cluster;
 using Spark3D.Host.Config;
 
 namespace Spark3D.Host.Tests;
@@ -22,4 +23,24 @@ public class ConfigTests
     [Fact]
     public void Bad_override_is_a_clear_error() =>
         Assert.Contains("path=value", Assert.Throws<ArgumentException>(() => Spark3DConfig.Load(null, ["nonsense"])).Message);
+
+    [Fact]
+    public void Akka_section_of_file_and_overrides_reaches_cluster_nodes()
+    {
+        string file = Path.GetTempFileName();
+        File.WriteAllText(file, "akka.remote.dot-netty.tcp.ssl.certificate { path = \"/etc/node.pfx\" }");
+        try
+        {
+            var config = Spark3DConfig.Load(file, ["akka.remote.dot-netty.tcp.enable-ssl=true", "spark3d.cluster.port=4100"]);
+            var akka = ClusterConfig.Build(ClusterOptionsMapper.Node(config));
+            Assert.True(akka.GetBoolean("akka.remote.dot-netty.tcp.enable-ssl"));
+            Assert.Equal("/etc/node.pfx", akka.GetString("akka.remote.dot-netty.tcp.ssl.certificate.path"));
+            Assert.Equal(4100, akka.GetInt("akka.remote.dot-netty.tcp.port"));
+        }
+        finally { File.Delete(file); }
+    }
+
+    [Fact]
+    public void Without_an_akka_section_nodes_get_no_overrides() =>
+        Assert.Equal("", ClusterOptionsMapper.Node(Spark3DConfig.Load(null, [])).AkkaOverrides);
 }

@@ -12,12 +12,29 @@ public static class ClusterConfig
 
     /// <summary>
     /// Akka config: cluster provider, remoting on hostname:port, seeds, roles, split-brain resolver
-    /// (<c>down-all-when-unstable = off</c>), timings, and every <see cref="IClusterMessage"/> bound to our serializer.
+    /// (<c>down-all-when-unstable = off</c>), timings, and every <see cref="IClusterMessage"/> bound to our serializer;
+    /// <see cref="ClusterNodeOptions.AkkaOverrides"/> wins over all of it.
     /// </summary>
     public static Config Build(ClusterNodeOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return ConfigurationFactory.ParseString(BuildHocon(options));
+        var derived = ConfigurationFactory.ParseString(BuildHocon(options));
+        if (string.IsNullOrWhiteSpace(options.AkkaOverrides))
+        {
+            return derived;
+        }
+
+        Config overrides;
+        try
+        {
+            overrides = ConfigurationFactory.ParseString(options.AkkaOverrides);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            throw new ArgumentException($"the akka overrides are not valid HOCON: {ex.Message}", nameof(options), ex);
+        }
+
+        return overrides.WithFallback(derived);
     }
 
     /// <summary>The HOCON text <see cref="Build"/> parses (handy for writing into a run directory).</summary>
@@ -52,6 +69,7 @@ public static class ClusterConfig
         sb.AppendLine($"    serializers {{ {SerializerName} = {Quote(serializerType)} }}");
         sb.AppendLine($"    serialization-bindings {{ {Quote(markerType)} = {SerializerName} }}");
         sb.AppendLine("  }");
+        sb.AppendLine($"  remote.retry-gate-closed-for = {Ms(options.JoinRetryInterval)}");
         sb.AppendLine("  remote.dot-netty.tcp {");
         sb.AppendLine($"    hostname = {Quote(options.Hostname)}");
         sb.AppendLine($"    port = {options.Port.ToString(CultureInfo.InvariantCulture)}");
@@ -64,6 +82,7 @@ public static class ClusterConfig
         sb.AppendLine("  cluster {");
         sb.AppendLine($"    seed-nodes = [{string.Join(", ", seeds)}]");
         sb.AppendLine($"    roles = [{string.Join(", ", roles)}]");
+        sb.AppendLine($"    seed-node-timeout = {Ms(options.JoinRetryInterval)}");
         sb.AppendLine($"    gossip-interval = {Ms(options.GossipInterval)}");
         sb.AppendLine($"    leader-actions-interval = {Ms(options.GossipInterval)}");
         sb.AppendLine($"    unreachable-nodes-reaper-interval = {Ms(options.GossipInterval)}");

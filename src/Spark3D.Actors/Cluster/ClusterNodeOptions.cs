@@ -39,6 +39,19 @@ public sealed record ClusterNodeOptions
     /// <summary>Missing heartbeats tolerated this long before a node is unreachable (Akka default 3 s).</summary>
     public TimeSpan AcceptableHeartbeatPause { get; init; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>
+    /// How soon a node that could not reach its seeds (e.g. a worker started before the coordinator) tries again:
+    /// Akka's <c>seed-node-timeout</c> and remoting's <c>retry-gate-closed-for</c> (Akka defaults 5 s each, which made
+    /// such a worker idle 5–10 s).
+    /// </summary>
+    public TimeSpan JoinRetryInterval { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Akka log level (DEBUG, INFO, WARNING, ERROR, OFF).</summary>
     public string LogLevel { get; init; } = "INFO";
+
+    /// <summary>
+    /// Raw Akka HOCON (rooted at <c>akka</c>) layered over what <see cref="ClusterConfig"/> derives from these options:
+    /// TLS for remoting, transport tuning and anything else spark3d has no setting of its own for. Empty: none.
+    /// </summary>
+    public string AkkaOverrides { get; init; } = "";
 }

@@ -23,8 +23,10 @@ public sealed class JobDescriptionActor : ReceiveActor
         Akka.Actor.Props.Create(() => new JobDescriptionActor(description.ToJson()));
 
     /// <summary>
-    /// Asks the coordinator at <paramref name="seed"/> (akka.tcp://SYSTEM@HOST:PORT) for the job, retrying every
-    /// couple of seconds until it answers or <paramref name="ct"/> is cancelled.
+    /// Asks the coordinator at <paramref name="seedAddress"/> (akka.tcp://SYSTEM@HOST:PORT) for the job, retrying about
+    /// every 1.25 s until it answers or <paramref name="ct"/> is cancelled. A worker started before its coordinator
+    /// loses its first asks (connection refused, address gated); a short cycle gets it working soon after the
+    /// coordinator is up. The messages are a few hundred bytes.
     /// </summary>
     public static async Task<JobDescription> FetchAsync(ActorSystem system, string seedAddress, CancellationToken ct)
     {
@@ -34,12 +36,12 @@ public sealed class JobDescriptionActor : ReceiveActor
             ct.ThrowIfCancellationRequested();
             try
             {
-                string json = await selection.Ask<string>(Request, TimeSpan.FromSeconds(3), ct).ConfigureAwait(false);
+                string json = await selection.Ask<string>(Request, TimeSpan.FromSeconds(1), ct).ConfigureAwait(false);
                 return JobDescription.FromJson(json);
             }
             catch (AskTimeoutException)
             {
-                await Task.Delay(TimeSpan.FromSeconds(1), ct).ConfigureAwait(false);
+                await Task.Delay(TimeSpan.FromMilliseconds(250), ct).ConfigureAwait(false);
             }
         }
     }

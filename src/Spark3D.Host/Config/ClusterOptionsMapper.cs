@@ -23,8 +23,20 @@ public static class ClusterOptionsMapper
             HeartbeatInterval = c.GetTimeSpan("heartbeat-interval"),
             AcceptableHeartbeatPause = c.GetTimeSpan("acceptable-heartbeat-pause"),
             GossipInterval = c.GetTimeSpan("gossip-interval"),
+            JoinRetryInterval = c.GetTimeSpan("join-retry-interval"),
             LogLevel = c.GetString("log-level", "INFO"),
+            AkkaOverrides = AkkaSection(config),
         };
+    }
+
+    /// <summary>
+    /// The top-level <c>akka</c> section of the layered config (--config file, -D akka.…), passed to every cluster
+    /// node as raw Akka HOCON: remoting TLS and transport tuning live there (docs/cluster.md).
+    /// </summary>
+    public static string AkkaSection(Akka.Configuration.Config config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return config.HasPath("akka") ? "akka " + config.GetConfig("akka").Root.ToString(1) : "";
     }
 
     /// <summary>Work-pulling settings.</summary>

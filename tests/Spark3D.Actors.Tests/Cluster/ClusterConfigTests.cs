@@ -16,6 +16,7 @@ public class ClusterConfigTests
             SplitBrainResolver = SplitBrainStrategy.StaticQuorum,
             StaticQuorumSize = 2,
             StableAfter = TimeSpan.FromSeconds(7),
+            JoinRetryInterval = TimeSpan.FromMilliseconds(1500),
         });
 
         Assert.Equal("cluster", config.GetString("akka.actor.provider"));
@@ -28,8 +29,38 @@ public class ClusterConfigTests
         Assert.Equal(2, config.GetInt("akka.cluster.split-brain-resolver.static-quorum.quorum-size"));
         Assert.Equal(TimeSpan.FromSeconds(7), config.GetTimeSpan("akka.cluster.split-brain-resolver.stable-after"));
         Assert.Equal("off", config.GetString("akka.cluster.split-brain-resolver.down-all-when-unstable"));
+        Assert.Equal(TimeSpan.FromMilliseconds(1500), config.GetTimeSpan("akka.cluster.seed-node-timeout"));
+        Assert.Equal(TimeSpan.FromMilliseconds(1500), config.GetTimeSpan("akka.remote.retry-gate-closed-for"));
         Assert.Equal(ClusterConfig.SerializerName, config.GetString("akka.actor.serialization-bindings.\"Spark3D.Actors.Cluster.IClusterMessage, Spark3D.Actors\""));
     }
+
+    [Fact]
+    public void Akka_overrides_win_and_leave_the_rest_alone()
+    {
+        var config = ClusterConfig.Build(new ClusterNodeOptions
+        {
+            Port = 4053,
+            AkkaOverrides = """
+                akka.remote.dot-netty.tcp {
+                  enable-ssl = true
+                  ssl.certificate { path = "/etc/spark3d/node.pfx", password = "secret" }
+                  port = 5000
+                }
+                """,
+        });
+
+        Assert.True(config.GetBoolean("akka.remote.dot-netty.tcp.enable-ssl"));
+        Assert.Equal("/etc/spark3d/node.pfx", config.GetString("akka.remote.dot-netty.tcp.ssl.certificate.path"));
+        Assert.Equal(5000, config.GetInt("akka.remote.dot-netty.tcp.port")); // explicit Akka setting wins over ours
+        Assert.Equal("127.0.0.1", config.GetString("akka.remote.dot-netty.tcp.hostname"));
+        Assert.Equal("cluster", config.GetString("akka.actor.provider"));
+    }
+
+    [Theory]
+    [InlineData("akka { a = [1, 2 }")]
+    [InlineData("akka { a = [ }")]
+    public void Malformed_akka_overrides_are_rejected(string hocon) =>
+        Assert.Contains("not valid HOCON", Assert.Throws<ArgumentException>(() => ClusterConfig.Build(new ClusterNodeOptions { AkkaOverrides = hocon })).Message);
 
     [Theory]
     [InlineData("keep-majority", SplitBrainStrategy.KeepMajority)]
