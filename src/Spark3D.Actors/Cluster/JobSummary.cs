@@ -9,6 +9,7 @@ namespace Spark3D.Actors.Cluster;
 /// <param name="DuplicatesIgnored">Results for items that were already finished (after a re-queue), ignored.</param>
 /// <param name="Elapsed">Time since the coordinator started.</param>
 /// <param name="Nodes">Per-node counts and throughput.</param>
+/// <param name="Working">First lease granted → last result accepted (null before any result).</param>
 public sealed record JobSummary(
     int Total,
     int Done,
@@ -17,8 +18,14 @@ public sealed record JobSummary(
     int Requeued,
     int DuplicatesIgnored,
     TimeSpan Elapsed,
-    IReadOnlyList<NodeThroughput> Nodes) : IClusterMessage
+    IReadOnlyList<NodeThroughput> Nodes,
+    TimeSpan? Working = null) : IClusterMessage
 {
+    /// <summary>Results accepted this run per second of <see cref="Working"/> time (0 when unknown).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public double ItemsPerSecond =>
+        Working is { TotalSeconds: > 0 } w ? (Done + Failed - SkippedFromJournal) / w.TotalSeconds : 0;
+
     /// <summary>True when every item is done or failed.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public bool IsComplete => Done + Failed >= Total;

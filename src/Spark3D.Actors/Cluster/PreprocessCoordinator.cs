@@ -241,7 +241,7 @@ public sealed class PreprocessCoordinator : ReceiveActor, IWithTimers
 
     private JobSummary Summary() => new(
         _ledger.Total, _ledger.Done, _ledger.Failed, _ledger.SkippedFromJournal, _ledger.Requeued, _ledger.DuplicatesIgnored,
-        _clock.Elapsed, _ledger.Throughput());
+        _clock.Elapsed, _ledger.Throughput(), _ledger.WorkingTime());
 
     private ClusterStatus Status() => new(
         _members.Values

@@ -144,6 +144,17 @@ public sealed class WorkLedger
             .Select(kv => new NodeThroughput(kv.Key, kv.Value.Completed, kv.Value.Failed, kv.Value.ItemsPerSecond))
             .ToList();
 
+    /// <summary>
+    /// First lease granted → last result accepted, over all nodes (this run's working time; it leaves out cluster
+    /// formation before the first grant and shutdown after the last result). Null before any result.
+    /// </summary>
+    public TimeSpan? WorkingTime()
+    {
+        var first = _nodes.Values.Where(n => n.FirstGrantUtc is not null).Select(n => n.FirstGrantUtc!.Value).DefaultIfEmpty().Min();
+        var last = _nodes.Values.Where(n => n.LastResultUtc is not null).Select(n => n.LastResultUtc!.Value).DefaultIfEmpty().Max();
+        return first == default || last == default ? null : last - first;
+    }
+
     private ResultOutcome Finish(string id, string worker, DateTime nowUtc, bool succeeded)
     {
         if (!_items.ContainsKey(id))

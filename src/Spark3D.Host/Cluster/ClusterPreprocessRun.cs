@@ -1,3 +1,4 @@
+using System.Globalization;
 using Spark3D.Actors.Cluster;
 using Spark3D.Data.Cache;
 using Spark3D.Host.Commands;
@@ -62,9 +63,15 @@ internal static class ClusterPreprocessRun
         if (stale > 0) Console.Out.WriteLine($"spark3d preprocess --cluster: removed {stale} temporary file(s) left by stopped workers");
         Console.Out.WriteLine($"spark3d preprocess --cluster: {summary.Total} volumes: done {summary.Done - summary.SkippedFromJournal}, " +
                               $"failed {summary.Failed}, skipped {summary.SkippedFromJournal} (already in the cache); re-queued {summary.Requeued}, " +
-                              $"duplicates ignored {summary.DuplicatesIgnored}; {CommandConsole.Duration(summary.Elapsed)}; manifest {manifestPath}");
+                              $"duplicates ignored {summary.DuplicatesIgnored}; {CommandConsole.Duration(summary.Elapsed)}{WorkingText(summary)}; manifest {manifestPath}");
         foreach (var n in summary.Nodes)
             Console.Out.WriteLine($"  node {n.Node}: {n.Completed} ok, {n.Failed} failed, {n.ItemsPerSecond:0.00} items/s");
         return 0;
     }
+
+    // Throughput over the working span only: cluster formation and shutdown are not preprocessing.
+    private static string WorkingText(JobSummary summary) =>
+        summary.Working is { } w
+            ? string.Create(CultureInfo.InvariantCulture, $" (working {w.TotalSeconds:0.0} s, first lease to last result: {summary.ItemsPerSecond:0.00} volumes/s)")
+            : "";
 }
