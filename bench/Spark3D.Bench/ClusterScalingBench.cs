@@ -12,21 +12,32 @@ namespace Spark3D.Bench;
 /// <summary>
 /// "cluster-scaling": the same phantom set preprocessed by `spark3d preprocess --cluster --work false` with 1, then 2
 /// `spark3d node` worker processes, each pinned to its own core with `taskset -c N` (one job in flight each).
-/// Throughput = volumes / (first grant … last result), from the coordinator's progress lines. Goal: 2 workers ≥ 1.8×.
-/// Runs alternate (1, 2, 1, 2 …) --repeat times; the best run of each is compared (the machine may be shared).
-/// Usage: cluster-scaling [--count 24] [--repeat 1] [--cores 0,1] [--spark3d path/to/spark3d.dll]  (build src/Spark3D.Host -c Release first)
+/// Throughput = volumes / (first lease → last result), the working time the coordinator prints. Goal: 2 workers ≥ 1.8×.
+/// Control (same machine, no cluster): 1, then 2 plain `spark3d preprocess -j 1` processes pinned the same way, each
+/// on its share of the set. Its speed-up is what this machine allows two pinned processes at all (shared kernel, page
+/// cache and disk); cluster speed-up / control speed-up is the part the cluster itself keeps.
+/// Runs alternate (1, 2, 1, 2 …) --repeat times; best and median are reported (the machine may be shared).
+/// Usage: cluster-scaling [--count 96] [--repeat 3] [--cores 0,1] [--define KEY=VALUE]... [--no-control]
+///        [--spark3d path/to/spark3d.dll]  (build src/Spark3D.Host -c Release first). --define goes to every process.
 /// </summary>
 internal static partial class ClusterScalingBench
 {
     public static int Run(string[] args)
     {
-        int count = int.Parse(Arg(args, "--count", "24"), CultureInfo.InvariantCulture);
-        int repeat = int.Parse(Arg(args, "--repeat", "1"), CultureInfo.InvariantCulture);
+        int count = int.Parse(Arg(args, "--count", "96"), CultureInfo.InvariantCulture);
+        int repeat = int.Parse(Arg(args, "--repeat", "3"), CultureInfo.InvariantCulture);
         int[] cores = Arg(args, "--cores", "0,1").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray();
+        string[] defines = Args(args, "--define").SelectMany(d => new[] { "-D", d }).ToArray();
+        bool control = !args.Contains("--no-control");
         string dll = Arg(args, "--spark3d", FindSpark3D());
         if (!File.Exists(dll))
         {
             Console.Error.WriteLine($"cluster-scaling: {dll} not found; run `dotnet build src/Spark3D.Host -c Release` first or pass --spark3d");
+            return 2;
+        }
+        if (cores.Length < 2)
+        {
+            Console.Error.WriteLine("cluster-scaling: --cores needs two core ids");
             return 2;
         }
         string dir = Directory.CreateTempSubdirectory("spark3d-cluster-scaling-").FullName;
@@ -36,19 +47,34 @@ internal static partial class ClusterScalingBench
             Directory.CreateDirectory(input);
             var gen = new BrainPhantomGenerator(new PhantomOptions { Seed = 3 });
             Parallel.For(0, count, i => NiftiWriter.Write(Path.Combine(input, $"v{i:D3}.nii.gz"), gen.Generate(i).Image));
-            Console.WriteLine($"{count} default phantoms (≤104³, resampled to 1 mm); machine: {Environment.ProcessorCount} cores, shared with other jobs (numbers are noisy)");
-            Console.WriteLine("| workers | pinned cores | volumes | wall s (first grant → done) | items/s | sum of per-node items/s | worker CPU s | cores' worth used (CPU s / wall) | items per worker CPU s |");
-            Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
-            (double ItemsPerSecond, double NodeSum) one = (0, 0), two = (0, 0);
+            string[] halves = SplitInput(input, dir, 2);
+            Console.WriteLine($"{count} default phantoms (≤104³, resampled to 1 mm); machine: {Environment.ProcessorCount} cores; " +
+                $"settings: {(defines.Length == 0 ? "defaults" : string.Join(' ', defines))}");
+            Console.WriteLine("| run | processes | pinned cores | volumes | wall s | items/s | sum of per-node items/s | worker CPU s | cores' worth used (CPU s / wall) | items per worker CPU s |");
+            Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
+            var one = new List<double>();
+            var two = new List<double>();
+            var solo = new List<double>();
+            var pair = new List<double>();
             for (int r = 0; r < repeat; r++)
             {
-                var a = Measure(dll, input, Path.Combine(dir, $"out1-{r}"), cores.Take(1).ToArray(), count);
-                var b = Measure(dll, input, Path.Combine(dir, $"out2-{r}"), cores.Take(2).ToArray(), count);
-                one = (Math.Max(one.ItemsPerSecond, a.ItemsPerSecond), Math.Max(one.NodeSum, a.NodeSum));
-                two = (Math.Max(two.ItemsPerSecond, b.ItemsPerSecond), Math.Max(two.NodeSum, b.NodeSum));
+                one.Add(Measure(dll, input, Path.Combine(dir, $"out1-{r}"), cores.Take(1).ToArray(), count, defines));
+                two.Add(Measure(dll, input, Path.Combine(dir, $"out2-{r}"), cores.Take(2).ToArray(), count, defines));
+                if (control)
+                {
+                    solo.Add(MeasureIndependent(dll, [input], Path.Combine(dir, $"ctl1-{r}"), cores.Take(1).ToArray(), count, defines));
+                    pair.Add(MeasureIndependent(dll, halves, Path.Combine(dir, $"ctl2-{r}"), cores.Take(2).ToArray(), count, defines));
+                }
             }
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"speed-up 2 vs 1 worker (best of {repeat}): {two.ItemsPerSecond / one.ItemsPerSecond:f2}× (items/s), {two.NodeSum / one.NodeSum:f2}× (per-node sums); goal ≥ 1.8×"));
+                $"cluster speed-up 2 vs 1 worker: best {two.Max() / one.Max():f2}×, median {Median(two) / Median(one):f2}× (of {repeat}); goal ≥ 1.8×"));
+            if (control)
+            {
+                double ceiling = Median(pair) / Median(solo);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"control, 2 vs 1 independent pinned processes, no cluster: best {pair.Max() / solo.Max():f2}×, median {ceiling:f2}× " +
+                    $"(this machine's ceiling); cluster keeps {Median(two) / Median(one) / ceiling:P0} of it"));
+            }
             return 0;
         }
         finally
@@ -57,13 +83,22 @@ internal static partial class ClusterScalingBench
         }
     }
 
-    private static (double ItemsPerSecond, double NodeSum) Measure(string dll, string input, string output, int[] cores, int count)
+    /// <summary>One cluster run; returns items/s from the coordinator's view (first lease → done).</summary>
+    private static double Measure(string dll, string input, string output, int[] cores, int count, string[] defines)
     {
         int port = FreePort();
         using var coordinator = new Child("dotnet", [dll, "preprocess", "--cluster", "--input", input, "--output", output, "--port",
-            port.ToString(CultureInfo.InvariantCulture), "--work", "false"]);
+            port.ToString(CultureInfo.InvariantCulture), "--work", "false", .. defines]);
+        // As a user would: workers are started once the coordinator says how to join.
+        var ready = Stopwatch.StartNew();
+        while (!coordinator.Lines.Any(l => l.Text.Contains("workers join with", StringComparison.Ordinal)))
+        {
+            if (coordinator.HasExited || ready.Elapsed > TimeSpan.FromMinutes(1))
+                throw new InvalidOperationException("coordinator did not start:\n" + string.Join('\n', coordinator.Lines.Select(l => l.Text)));
+            Thread.Sleep(50);
+        }
         var workers = cores.Select(c => new Child("taskset", ["-c", c.ToString(CultureInfo.InvariantCulture), "dotnet", dll, "node", "--role", "preprocess",
-            "--seed", $"127.0.0.1:{port}", "-D", "spark3d.cluster.worker-parallelism=1"])).ToList();
+            "--seed", $"127.0.0.1:{port}", "-D", "spark3d.cluster.worker-parallelism=1", .. defines])).ToList();
         try
         {
             if (!coordinator.WaitForExit(TimeSpan.FromMinutes(10)) || coordinator.ExitCode != 0)
@@ -71,27 +106,78 @@ internal static partial class ClusterScalingBench
             foreach (var w in workers) w.WaitForExit(TimeSpan.FromSeconds(30));
             double cpu = workers.SelectMany(w => w.Lines).Select(l => CpuRegex().Match(l.Text)).Where(m => m.Success)
                 .Sum(m => double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
-            var progress = coordinator.Lines.Select(l => (l.At, m: ProgressRegex().Match(l.Text))).Where(x => x.m.Success).ToList();
-            var first = progress.First(x => Int(x.m, 1) + Int(x.m, 2) + Int(x.m, 3) > 0).At; // first line with a lease or result
-            var last = coordinator.Lines.First(l => l.Text.StartsWith("spark3d preprocess --cluster: ", StringComparison.Ordinal) && l.Text.Contains("volumes:", StringComparison.Ordinal)).At;
-            double wall = (last - first).TotalSeconds;
+            var summary = coordinator.Lines.Select(l => WorkingRegex().Match(l.Text)).LastOrDefault(m => m.Success)
+                ?? throw new InvalidOperationException("coordinator printed no working time");
+            double wall = double.Parse(summary.Groups[1].Value, CultureInfo.InvariantCulture); // first lease → last result
             double nodeSum = coordinator.Lines.Select(l => NodeRegex().Match(l.Text)).Where(m => m.Success)
                 .Sum(m => double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
             double rate = count / wall;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {cores.Length} | {string.Join(',', cores)} | {count} | {wall:f1} | {rate:f2} | {nodeSum:f2} | {cpu:f1} | {cpu / wall:f2} | {count / cpu:f2} |"));
-            return (rate, nodeSum);
+                $"| cluster | {cores.Length} worker(s) | {string.Join(',', cores)} | {count} | {wall:f1} | {rate:f2} | {nodeSum:f2} | {cpu:f1} | {cpu / wall:f2} | {count / cpu:f2} |"));
+            return rate;
         }
         finally
         {
             foreach (var w in workers) w.Dispose();
+            DeleteOutput(output);
         }
     }
 
-    private static int Int(Match m, int group) => int.Parse(m.Groups[group].Value, CultureInfo.InvariantCulture);
+    /// <summary>The no-cluster control: one plain `spark3d preprocess -j 1` per core, each on its own input folder.</summary>
+    private static double MeasureIndependent(string dll, string[] inputs, string output, int[] cores, int count, string[] defines)
+    {
+        var runs = cores.Select((c, i) => new Child("taskset", ["-c", c.ToString(CultureInfo.InvariantCulture), "dotnet", dll, "preprocess",
+            "--input", inputs[i], "--output", Path.Combine(output, i.ToString(CultureInfo.InvariantCulture)), "-j", "1", .. defines])).ToList();
+        try
+        {
+            double wall = 0;
+            foreach (var run in runs)
+            {
+                if (!run.WaitForExit(TimeSpan.FromMinutes(10)) || run.ExitCode != 0)
+                    throw new InvalidOperationException("preprocess failed:\n" + string.Join('\n', run.Lines.Select(l => l.Text)));
+                var m = run.Lines.Select(l => LocalSummaryRegex().Match(l.Text)).LastOrDefault(x => x.Success)
+                    ?? throw new InvalidOperationException("preprocess printed no summary line");
+                wall = Math.Max(wall, double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
+            }
+            double rate = count / wall;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| control | {cores.Length} plain process(es) | {string.Join(',', cores)} | {count} | {wall:f1} | {rate:f2} | | | | |"));
+            return rate;
+        }
+        finally
+        {
+            foreach (var run in runs) run.Dispose();
+            DeleteOutput(output);
+        }
+    }
 
-    [GeneratedRegex(@"^cluster: done (\d+) failed (\d+) of \d+ \| pending \d+ leased (\d+)")]
-    private static partial Regex ProgressRegex();
+    // Each run writes ~2 GB of float32 cache; kept, it fills the page cache and the later runs pay for its reclaim.
+    private static void DeleteOutput(string output)
+    {
+        if (Directory.Exists(output)) Directory.Delete(output, recursive: true);
+    }
+
+    /// <summary>Symlinks the input files round-robin into <paramref name="parts"/> folders (the control's shares).</summary>
+    private static string[] SplitInput(string input, string dir, int parts)
+    {
+        var folders = Enumerable.Range(0, parts).Select(i => Directory.CreateDirectory(Path.Combine(dir, $"in-part{i}")).FullName).ToArray();
+        var files = Directory.GetFiles(input).Order(StringComparer.Ordinal).ToArray();
+        for (int i = 0; i < files.Length; i++)
+            File.CreateSymbolicLink(Path.Combine(folders[i % parts], Path.GetFileName(files[i])), files[i]);
+        return folders;
+    }
+
+    private static double Median(List<double> xs)
+    {
+        var s = xs.Order().ToArray();
+        return s.Length % 2 == 1 ? s[s.Length / 2] : (s[s.Length / 2 - 1] + s[s.Length / 2]) / 2;
+    }
+
+    [GeneratedRegex(@"^spark3d preprocess --cluster: \d+ volumes: .*\(working ([0-9.]+) s")]
+    private static partial Regex WorkingRegex();
+
+    [GeneratedRegex(@"^spark3d preprocess: \d+ volumes: .* in ([0-9.]+) s;")]
+    private static partial Regex LocalSummaryRegex();
 
     [GeneratedRegex(@"; cpu ([0-9.]+) s$")]
     private static partial Regex CpuRegex();
@@ -111,6 +197,12 @@ internal static partial class ClusterScalingBench
     {
         int i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+    }
+
+    private static IEnumerable<string> Args(string[] args, string name)
+    {
+        for (int i = 0; i + 1 < args.Length; i++)
+            if (args[i] == name) yield return args[i + 1];
     }
 
     private static int FreePort()
@@ -141,6 +233,8 @@ internal static partial class ClusterScalingBench
         public IReadOnlyList<(DateTime At, string Text)> Lines => _lines.ToArray();
 
         public int ExitCode => _p.ExitCode;
+
+        public bool HasExited => _p.HasExited;
 
         public bool WaitForExit(TimeSpan t)
         {
