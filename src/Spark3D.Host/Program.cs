@@ -13,6 +13,21 @@ public static class Program
         root.Options.Add(GlobalOptions.ConfigFile);
         root.Options.Add(GlobalOptions.Define);
         foreach (var command in CommandCatalog.All()) root.Subcommands.Add(command);
-        return root.Parse(args).Invoke();
+        try
+        {
+            return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception e) when (e is Config.UnknownSettingException
+                                  || (e is FileNotFoundException && e.Message.StartsWith("Config file not found", StringComparison.Ordinal)))
+        {
+            // A bad --config / -D is the user's input, not a crash: one line, exit 2 (as for other bad arguments).
+            Console.Error.WriteLine("spark3d: " + e.Message);
+            return 2;
+        }
+        catch (Exception e)
+        {
+            Console.Error.WriteLine("Unhandled exception: " + e);
+            return 1;
+        }
     }
 }

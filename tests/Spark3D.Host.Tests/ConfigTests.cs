@@ -9,13 +9,14 @@ public class ConfigTests
     public void Overrides_win_over_file_and_defaults()
     {
         string file = Path.GetTempFileName();
-        File.WriteAllText(file, "spark3d.test { a = 1, b = 2 }");
+        File.WriteAllText(file, "spark3d.pipeline { batch-size = 5, preprocessors = 7 }");
         try
         {
-            var c = Spark3DConfig.Load(file, ["spark3d.test.b=3", "spark3d.test.s=/tmp/x y"]);
-            Assert.Equal(1, c.GetInt("spark3d.test.a"));
-            Assert.Equal(3, c.GetInt("spark3d.test.b"));
-            Assert.Equal("/tmp/x y", c.GetString("spark3d.test.s"));
+            var c = Spark3DConfig.Load(file, ["spark3d.pipeline.preprocessors=3", "spark3d.pretrain.run-directory=/tmp/x y"]);
+            Assert.Equal(5, c.GetInt("spark3d.pipeline.batch-size"));
+            Assert.Equal(3, c.GetInt("spark3d.pipeline.preprocessors"));
+            Assert.Equal("/tmp/x y", c.GetString("spark3d.pretrain.run-directory"));
+            Assert.Equal(Spark3DConfig.Defaults().GetInt("spark3d.train.steps"), c.GetInt("spark3d.train.steps"));
         }
         finally { File.Delete(file); }
     }
@@ -43,4 +44,39 @@ public class ConfigTests
     [Fact]
     public void Without_an_akka_section_nodes_get_no_overrides() =>
         Assert.Equal("", ClusterOptionsMapper.Node(Spark3DConfig.Load(null, [])).AkkaOverrides);
+
+    [Fact]
+    public void A_mistyped_override_is_rejected_with_the_closest_setting()
+    {
+        var e = Assert.Throws<UnknownSettingException>(() => Spark3DConfig.Load(null, ["spark3d.train.optimizer.lrr=0.1"]));
+        Assert.Equal("spark3d.train.optimizer.lrr", e.Path);
+        Assert.Equal("spark3d.train.optimizer.lr", e.Suggestion);
+        Assert.Contains("-D spark3d.train.optimizer.lrr=0.1", e.Message);
+    }
+
+    [Fact]
+    public void A_mistyped_key_in_a_file_is_rejected_naming_the_file()
+    {
+        string file = Path.GetTempFileName();
+        File.WriteAllText(file, "spark3d.cluster { lease-timeout = 1m, lease-timout = 2m }");
+        try
+        {
+            var e = Assert.Throws<UnknownSettingException>(() => Spark3DConfig.Load(file, []));
+            Assert.Equal("spark3d.cluster.lease-timout", e.Path);
+            Assert.Equal("spark3d.cluster.lease-timeout", e.Suggestion);
+            Assert.Contains(file, e.Message);
+        }
+        finally { File.Delete(file); }
+    }
+
+    [Fact]
+    public void Nothing_close_means_no_suggestion() =>
+        Assert.Null(Assert.Throws<UnknownSettingException>(() => Spark3DConfig.Load(null, ["spark3d.zzzzzzzzzzzz=1"])).Suggestion);
+
+    [Fact]
+    public void Demo_settings_and_raw_akka_are_free_form()
+    {
+        var c = Spark3DConfig.Load(null, ["spark3d.pretrain.demo.settings.train.optimizer.lr=0.5", "akka.remote.anything-at-all=1"]);
+        Assert.Equal(0.5, c.GetDouble("spark3d.pretrain.demo.settings.train.optimizer.lr"));
+    }
 }

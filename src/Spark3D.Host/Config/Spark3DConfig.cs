@@ -18,14 +18,21 @@ public static class Spark3DConfig
         return ConfigurationFactory.ParseString(reader.ReadToEnd());
     }
 
-    /// <summary>Defaults, then an optional user file, then <c>path=value</c> overrides (later wins).</summary>
+    /// <summary>
+    /// Defaults, then an optional user file, then <c>path=value</c> overrides (later wins). A <c>spark3d.*</c> setting
+    /// the defaults do not have is rejected with <see cref="UnknownSettingException"/> (a typo would otherwise be
+    /// ignored and the run would silently use the default).
+    /// </summary>
     public static Akka.Configuration.Config Load(string? configFile, IEnumerable<string>? overrides)
     {
         var config = Defaults();
+        var known = new KnownSettings(config);
         if (!string.IsNullOrEmpty(configFile))
         {
             if (!File.Exists(configFile)) throw new FileNotFoundException($"Config file not found: {configFile}", configFile);
-            config = ConfigurationFactory.ParseString(File.ReadAllText(configFile)).WithFallback(config);
+            var file = ConfigurationFactory.ParseString(File.ReadAllText(configFile));
+            known.Check(file, $"in {configFile}");
+            config = file.WithFallback(config);
         }
         foreach (var o in overrides ?? [])
         {
@@ -33,7 +40,9 @@ public static class Spark3DConfig
             if (eq <= 0) throw new ArgumentException($"Override '{o}' is not of the form path=value.");
             string path = o[..eq].Trim();
             string value = o[(eq + 1)..].Trim();
-            config = ConfigurationFactory.ParseString($"{path} = {Quote(value)}").WithFallback(config);
+            var single = ConfigurationFactory.ParseString($"{path} = {Quote(value)}");
+            known.Check(single, $"-D {o}");
+            config = single.WithFallback(config);
         }
         return config;
     }
