@@ -17,8 +17,7 @@ public static class Program
         {
             return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
-        catch (Exception e) when (e is Config.UnknownSettingException
-                                  || (e is FileNotFoundException && e.Message.StartsWith("Config file not found", StringComparison.Ordinal)))
+        catch (Exception e) when (e is Config.UnknownSettingException or Config.InvalidConfigException)
         {
             // A bad --config / -D is the user's input, not a crash: one line, exit 2 (as for other bad arguments).
             Console.Error.WriteLine("spark3d: " + e.Message);

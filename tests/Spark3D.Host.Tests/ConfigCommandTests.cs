@@ -33,4 +33,35 @@ public class ConfigCommandTests
         Assert.Equal(0, code);
         Assert.Contains("1234", stdout);
     }
+
+    [Fact]
+    public void A_config_file_that_does_not_parse_names_the_file()
+    {
+        string file = Path.GetTempFileName();
+        File.WriteAllText(file, "spark3d.train { steps = ${nowhere} }");
+        try
+        {
+            var (code, _, stderr) = ConsoleCapture.RunWithError("config", "--config", file);
+            Assert.Equal(2, code);
+            Assert.Contains($"{file}: not valid HOCON", stderr);
+        }
+        finally { File.Delete(file); }
+    }
+
+    // Akka's parser never returns on an unclosed list and eats memory meanwhile: run it in a real process.
+    [Fact]
+    public void A_config_file_the_parser_hangs_on_fails_in_seconds_not_never()
+    {
+        string file = Path.GetTempFileName();
+        File.WriteAllText(file, "spark3d.data { patch-size = [64, 64 }");
+        try
+        {
+            using var p = new Spark3DProcess("config", "config", "--config", file);
+            Assert.True(p.WaitForExit(TimeSpan.FromSeconds(60)), "spark3d config hung on a malformed file:\n" + p.Output);
+            Assert.Equal(2, p.ExitCode);
+            Assert.Contains("not valid HOCON (the parser did not finish", p.Output);
+            Assert.Contains(file, p.Output);
+        }
+        finally { File.Delete(file); }
+    }
 }

@@ -29,8 +29,8 @@ public static class Spark3DConfig
         var known = new KnownSettings(config);
         if (!string.IsNullOrEmpty(configFile))
         {
-            if (!File.Exists(configFile)) throw new FileNotFoundException($"Config file not found: {configFile}", configFile);
-            var file = ConfigurationFactory.ParseString(File.ReadAllText(configFile));
+            if (!File.Exists(configFile)) throw new InvalidConfigException($"Config file not found: {configFile}");
+            var file = GuardedHoconParser.Parse(File.ReadAllText(configFile), configFile);
             known.Check(file, $"in {configFile}");
             config = file.WithFallback(config);
         }
@@ -40,7 +40,7 @@ public static class Spark3DConfig
             if (eq <= 0) throw new ArgumentException($"Override '{o}' is not of the form path=value.");
             string path = o[..eq].Trim();
             string value = o[(eq + 1)..].Trim();
-            var single = ConfigurationFactory.ParseString($"{path} = {Quote(value)}");
+            var single = GuardedHoconParser.Parse($"{path} = {Quote(value)}", $"-D {o}");
             known.Check(single, $"-D {o}");
             config = single.WithFallback(config);
         }
