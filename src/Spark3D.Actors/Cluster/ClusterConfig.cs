@@ -103,6 +103,16 @@ public static class ClusterConfig
         return sb.ToString();
     }
 
+    /// <summary>
+    /// What a cluster node's ActorSystem is created with: <see cref="Build"/> plus a log filter that drops Akka
+    /// remoting's "Disassociated" error and warning (with stack traces). Akka logs them whenever a peer's connection
+    /// closes, including every normal worker exit after "all work done"; a peer that really fails is reported by the
+    /// coordinator itself (unreachable, re-queued leases) and in its metrics.
+    /// </summary>
+    public static Akka.Actor.Setup.ActorSystemSetup Setup(ClusterNodeOptions options) =>
+        Akka.Actor.BootstrapSetup.Create().WithConfig(Build(options))
+            .And(new Akka.Event.LogFilterBuilder().ExcludeMessageContaining("Disassociated").Build());
+
     /// <summary>Turns <c>host:port</c> into <c>akka.tcp://system@host:port</c>; full addresses pass through.</summary>
     public static string SeedAddress(string systemName, string seed)
     {

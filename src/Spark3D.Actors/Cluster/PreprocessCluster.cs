@@ -46,7 +46,7 @@ public static class PreprocessCluster
         _ = journal.Load();
 
         var roles = WithRoles(node.Roles, localJob is null ? [ClusterRoles.Coordinator] : [ClusterRoles.Coordinator, ClusterRoles.Preprocess]);
-        var system = ActorSystem.Create(node.SystemName, ClusterConfig.Build(node with { Roles = roles }));
+        var system = ActorSystem.Create(node.SystemName, ClusterConfig.Setup(node with { Roles = roles }));
         try
         {
             var cluster = AkkaCluster.Get(system);
@@ -83,7 +83,7 @@ public static class PreprocessCluster
         }
 
         var roles = WithRoles(node.Roles, [ClusterRoles.Preprocess]);
-        var system = ActorSystem.Create(node.SystemName, ClusterConfig.Build(node with { Roles = roles }));
+        var system = ActorSystem.Create(node.SystemName, ClusterConfig.Setup(node with { Roles = roles }));
         try
         {
             var proxy = StartCoordinatorProxy(system);

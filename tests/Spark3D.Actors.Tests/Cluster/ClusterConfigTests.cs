@@ -62,6 +62,18 @@ public class ClusterConfigTests
     public void Malformed_akka_overrides_are_rejected() =>
         Assert.Contains("not valid HOCON", Assert.Throws<ArgumentException>(() => ClusterConfig.Build(new ClusterNodeOptions { AkkaOverrides = "akka { a = ${nope} }" })).Message);
 
+    [Fact]
+    public void Node_setup_drops_the_disassociated_noise_but_keeps_other_errors()
+    {
+        var setup = ClusterConfig.Setup(new ClusterNodeOptions { Port = 4053 });
+        Assert.Equal(4053, setup.Get<Akka.Actor.BootstrapSetup>().Value.Config.Value.GetInt("akka.remote.dot-netty.tcp.port"));
+        var filter = setup.Get<Akka.Event.LogFilterSetup>().Value.CreateEvaluator();
+        var noise = new Akka.Event.Error(new InvalidOperationException("Disassociated"), "akka://spark3d/system/endpointManager/x/endpointWriter", typeof(object), "Disassociated");
+        var real = new Akka.Event.Error(null, "akka://spark3d/user/coordinator", typeof(object), "Item 'v1' failed: bad header");
+        Assert.False(filter.ShouldTryKeepMessage(noise, out _));
+        Assert.True(filter.ShouldTryKeepMessage(real, out _));
+    }
+
     [Theory]
     [InlineData("keep-majority", SplitBrainStrategy.KeepMajority)]
     [InlineData("keep-oldest", SplitBrainStrategy.KeepOldest)]
