@@ -17,8 +17,8 @@ internal static class CacheCropBench
 {
     public static int Run(string[] args)
     {
-        int size = Arg(args, "--size", 256), n160 = Arg(args, "--crops160", 12), n64 = Arg(args, "--crops64", 150);
-        string dir = ArgS(args, "--dir", Path.Combine(Path.GetTempPath(), "spark3d-cache-crop-" + Environment.ProcessId));
+        int size = BenchArgs.Int(args, "--size", 256), n160 = BenchArgs.Int(args, "--crops160", 12), n64 = BenchArgs.Int(args, "--crops64", 150);
+        string dir = BenchArgs.String(args, "--dir", Path.Combine(Path.GetTempPath(), "spark3d-cache-crop-" + Environment.ProcessId));
         Directory.CreateDirectory(dir);
         try
         {
@@ -144,17 +144,5 @@ print(f"| numpy memmap .npy (python) | float32 | none | {a.nbytes/1e6:.1f} | - |
         fs.Write(new[] { (byte)(total & 0xFF), (byte)(total >> 8) });
         fs.Write(Encoding.ASCII.GetBytes(dict + new string(' ', pad) + "\n"));
         fs.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(v.Voxels.AsSpan()));
-    }
-
-    private static int Arg(string[] args, string name, int fallback)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
-    }
-
-    private static string ArgS(string[] args, string name, string fallback)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
     }
 }

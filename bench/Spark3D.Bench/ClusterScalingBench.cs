@@ -24,12 +24,12 @@ internal static partial class ClusterScalingBench
 {
     public static int Run(string[] args)
     {
-        int count = int.Parse(Arg(args, "--count", "96"), CultureInfo.InvariantCulture);
-        int repeat = int.Parse(Arg(args, "--repeat", "3"), CultureInfo.InvariantCulture);
-        int[] cores = Arg(args, "--cores", "0,1").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray();
-        string[] defines = Args(args, "--define").SelectMany(d => new[] { "-D", d }).ToArray();
+        int count = BenchArgs.Int(args, "--count", 96);
+        int repeat = BenchArgs.Int(args, "--repeat", 3);
+        int[] cores = BenchArgs.String(args, "--cores", "0,1").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray();
+        string[] defines = BenchArgs.All(args, "--define").SelectMany(d => new[] { "-D", d }).ToArray();
         bool control = !args.Contains("--no-control");
-        string dll = Arg(args, "--spark3d", FindSpark3D());
+        string dll = BenchArgs.String(args, "--spark3d", FindSpark3D());
         if (!File.Exists(dll))
         {
             Console.Error.WriteLine($"cluster-scaling: {dll} not found; run `dotnet build src/Spark3D.Host -c Release` first or pass --spark3d");
@@ -104,13 +104,10 @@ internal static partial class ClusterScalingBench
             if (!coordinator.WaitForExit(TimeSpan.FromMinutes(10)) || coordinator.ExitCode != 0)
                 throw new InvalidOperationException("coordinator failed:\n" + string.Join('\n', coordinator.Lines.Select(l => l.Text)));
             foreach (var w in workers) w.WaitForExit(TimeSpan.FromSeconds(30));
-            double cpu = workers.SelectMany(w => w.Lines).Select(l => CpuRegex().Match(l.Text)).Where(m => m.Success)
-                .Sum(m => double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
-            var summary = coordinator.Lines.Select(l => WorkingRegex().Match(l.Text)).LastOrDefault(m => m.Success)
-                ?? throw new InvalidOperationException("coordinator printed no working time");
-            double wall = double.Parse(summary.Groups[1].Value, CultureInfo.InvariantCulture); // first lease → last result
-            double nodeSum = coordinator.Lines.Select(l => NodeRegex().Match(l.Text)).Where(m => m.Success)
-                .Sum(m => double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
+            double cpu = workers.SelectMany(w => Numbers(w, CpuRegex())).Sum();
+            double wall = Numbers(coordinator, WorkingRegex()).LastOrDefault(); // first lease → last result
+            if (wall <= 0) throw new InvalidOperationException("coordinator printed no working time");
+            double nodeSum = Numbers(coordinator, NodeRegex()).Sum();
             double rate = count / wall;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| cluster | {cores.Length} worker(s) | {string.Join(',', cores)} | {count} | {wall:f1} | {rate:f2} | {nodeSum:f2} | {cpu:f1} | {cpu / wall:f2} | {count / cpu:f2} |"));
@@ -135,9 +132,9 @@ internal static partial class ClusterScalingBench
             {
                 if (!run.WaitForExit(TimeSpan.FromMinutes(10)) || run.ExitCode != 0)
                     throw new InvalidOperationException("preprocess failed:\n" + string.Join('\n', run.Lines.Select(l => l.Text)));
-                var m = run.Lines.Select(l => LocalSummaryRegex().Match(l.Text)).LastOrDefault(x => x.Success)
-                    ?? throw new InvalidOperationException("preprocess printed no summary line");
-                wall = Math.Max(wall, double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
+                double elapsed = Numbers(run, LocalSummaryRegex()).LastOrDefault();
+                if (elapsed <= 0) throw new InvalidOperationException("preprocess printed no summary line");
+                wall = Math.Max(wall, elapsed);
             }
             double rate = count / wall;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -150,6 +147,11 @@ internal static partial class ClusterScalingBench
             DeleteOutput(output);
         }
     }
+
+    /// <summary>The first group of <paramref name="regex"/>, as a number, in every output line of <paramref name="child"/> that matches.</summary>
+    private static IEnumerable<double> Numbers(Child child, Regex regex) =>
+        child.Lines.Select(l => regex.Match(l.Text)).Where(m => m.Success)
+            .Select(m => double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
 
     // Each run writes ~2 GB of float32 cache; kept, it fills the page cache and the later runs pay for its reclaim.
     private static void DeleteOutput(string output)
@@ -191,18 +193,6 @@ internal static partial class ClusterScalingBench
             if (File.Exists(Path.Combine(d.FullName, "Spark3D.sln")))
                 return Path.Combine(d.FullName, "src", "Spark3D.Host", "bin", "Release", "net10.0", "spark3d.dll");
         return "spark3d.dll";
-    }
-
-    private static string Arg(string[] args, string name, string fallback)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
-    }
-
-    private static IEnumerable<string> Args(string[] args, string name)
-    {
-        for (int i = 0; i + 1 < args.Length; i++)
-            if (args[i] == name) yield return args[i + 1];
     }
 
     private static int FreePort()

@@ -18,9 +18,9 @@ internal static class PipelineRssBench
 {
     public static int Run(string[] args)
     {
-        int volumes = PipelineThroughputBench.Arg(args, "--volumes", 39_000), patches = PipelineThroughputBench.Arg(args, "--patches", 40_000);
-        int size = PipelineThroughputBench.Arg(args, "--size", 64), batch = PipelineThroughputBench.Arg(args, "--batch", 2);
-        int pool = PipelineThroughputBench.Arg(args, "--pool", Environment.ProcessorCount);
+        int volumes = BenchArgs.Int(args, "--volumes", 39_000), patches = BenchArgs.Int(args, "--patches", 40_000);
+        int size = BenchArgs.Int(args, "--size", 64), batch = BenchArgs.Int(args, "--batch", 2);
+        int pool = BenchArgs.Int(args, "--pool", Environment.ProcessorCount);
         string dir = Path.Combine(Path.GetTempPath(), "spark3d-pipeline-rss-" + Environment.ProcessId);
         var patch = new Shape3(size, size, size);
         var options = new PipelineOptions

@@ -22,9 +22,9 @@ internal static class PipelineThroughputBench
 {
     public static int Run(string[] args)
     {
-        int volumes = Arg(args, "--volumes", 6), seconds = Arg(args, "--seconds", 20), warmup = Arg(args, "--warmup", 4);
-        int batch = Arg(args, "--batch", 2), pool = Arg(args, "--pool", Environment.ProcessorCount), stepMs = Arg(args, "--step-ms", 0);
-        string dir = ArgS(args, "--dir", Path.Combine(Path.GetTempPath(), "spark3d-pipeline-bench-" + Environment.ProcessId));
+        int volumes = BenchArgs.Int(args, "--volumes", 6), seconds = BenchArgs.Int(args, "--seconds", 20), warmup = BenchArgs.Int(args, "--warmup", 4);
+        int batch = BenchArgs.Int(args, "--batch", 2), pool = BenchArgs.Int(args, "--pool", Environment.ProcessorCount), stepMs = BenchArgs.Int(args, "--step-ms", 0);
+        string dir = BenchArgs.String(args, "--dir", Path.Combine(Path.GetTempPath(), "spark3d-pipeline-bench-" + Environment.ProcessId));
         Directory.CreateDirectory(dir);
         try
         {
@@ -152,18 +152,6 @@ internal static class PipelineThroughputBench
     }
 
     internal static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
-
-    internal static int Arg(string[] args, string name, int fallback)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
-    }
-
-    internal static string ArgS(string[] args, string name, string fallback)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
-    }
 }
 
 /// <summary>A trainer engine for benchmarks: consumes each batch (touches every patch and counts masked cells), optionally
