@@ -24,16 +24,7 @@ public static class ClusterConfig
             return derived;
         }
 
-        Config overrides;
-        try
-        {
-            overrides = ConfigurationFactory.ParseString(options.AkkaOverrides);
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            throw new ArgumentException($"the akka overrides are not valid HOCON: {ex.Message}", nameof(options), ex);
-        }
-
+        var overrides = Configuration.GuardedHoconParser.Parse(options.AkkaOverrides, "the akka overrides");
         return overrides.WithFallback(derived);
     }
 

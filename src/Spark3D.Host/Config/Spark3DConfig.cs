@@ -30,7 +30,7 @@ public static class Spark3DConfig
         if (!string.IsNullOrEmpty(configFile))
         {
             if (!File.Exists(configFile)) throw new InvalidConfigException($"Config file not found: {configFile}");
-            var file = GuardedHoconParser.Parse(File.ReadAllText(configFile), configFile);
+            var file = ParseUser(File.ReadAllText(configFile), configFile);
             known.Check(file, $"in {configFile}");
             config = file.WithFallback(config);
         }
@@ -40,11 +40,23 @@ public static class Spark3DConfig
             if (eq <= 0) throw new ArgumentException($"Override '{o}' is not of the form path=value.");
             string path = o[..eq].Trim();
             string value = o[(eq + 1)..].Trim();
-            var single = GuardedHoconParser.Parse($"{path} = {Quote(value)}", $"-D {o}");
+            var single = ParseUser($"{path} = {Quote(value)}", $"-D {o}");
             known.Check(single, $"-D {o}");
             config = single.WithFallback(config);
         }
         return config;
+    }
+
+    private static Akka.Configuration.Config ParseUser(string text, string source)
+    {
+        try
+        {
+            return Actors.Configuration.GuardedHoconParser.Parse(text, source);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidConfigException(e.Message, e); // the user's input: Program reports it in one line
+        }
     }
 
     /// <summary>Plain words pass through (numbers, booleans, lists); anything else is quoted as a HOCON string.</summary>

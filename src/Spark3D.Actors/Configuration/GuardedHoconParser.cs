@@ -1,9 +1,9 @@
 using Akka.Configuration;
 
-namespace Spark3D.Host.Config;
+namespace Spark3D.Actors.Configuration;
 
 /// <summary>
-/// Parses user-supplied HOCON (a --config file, a -D override) with a time limit. Akka's parser never returns on some
+/// Parses user-supplied HOCON (a --config file, a -D override, Akka overrides for a cluster node) with a time limit. Akka's parser never returns on some
 /// malformed text, e.g. an unclosed list (<c>a = [1, 2 }</c>), and allocates memory all the while; a command must fail
 /// with a clear message instead. The runaway parse is left on a background thread, which dies with the process.
 /// </summary>
@@ -13,7 +13,7 @@ public static class GuardedHoconParser
     public static TimeSpan Limit { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Parses <paramref name="text"/>; <paramref name="source"/> names it in errors.</summary>
-    /// <exception cref="InvalidConfigException">The text does not parse, or the parse did not finish within <see cref="Limit"/>.</exception>
+    /// <exception cref="ArgumentException">The text does not parse, or the parse did not finish within <see cref="Limit"/>.</exception>
     public static Akka.Configuration.Config Parse(string text, string source)
     {
         Akka.Configuration.Config? result = null;
@@ -32,9 +32,9 @@ public static class GuardedHoconParser
         { IsBackground = true, Name = "hocon-parse" };
         thread.Start();
         if (!thread.Join(Limit))
-            throw new InvalidConfigException($"{source}: not valid HOCON (the parser did not finish in {Limit.TotalSeconds:0} s; look for an unclosed '[' or '{{')");
+            throw new ArgumentException($"{source}: not valid HOCON (the parser did not finish in {Limit.TotalSeconds:0} s; look for an unclosed '[' or '{{')");
         if (error is not null)
-            throw new InvalidConfigException($"{source}: not valid HOCON: {error.Message}", error);
+            throw new ArgumentException($"{source}: not valid HOCON: {error.Message}", error);
         return result!;
     }
 }
