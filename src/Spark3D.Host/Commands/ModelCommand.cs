@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Spark3D.Host.Config;
+using Spark3D.Model.Devices;
 using Spark3D.Model.Mae;
 using Spark3D.Model.Networks;
 using static TorchSharp.torch;
@@ -26,6 +28,17 @@ internal static class ModelCommand
             if (!NetworkPresets.Names.Contains(options.Preset, StringComparer.OrdinalIgnoreCase))
             {
                 Console.Error.WriteLine($"Unknown network preset '{options.Preset}'. Valid presets: {string.Join(", ", NetworkPresets.Names)}.");
+                return 2;
+            }
+            // The network is built with META tensors, but those still need libtorch: load the configured one (the GPU
+            // package carries none), always on CPU.
+            try
+            {
+                TorchRuntime.Initialize(ModelOptionsMapper.Device(config) with { Mode = DeviceMode.Cpu, Threads = 0 });
+            }
+            catch (DeviceUnavailableException e)
+            {
+                Console.Error.WriteLine("spark3d model: " + e.Message);
                 return 2;
             }
             // META tensors: shapes only, so even resenc-l is summarised without allocating its 400 MB.

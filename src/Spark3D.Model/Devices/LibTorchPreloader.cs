@@ -21,6 +21,20 @@ public static class LibTorchPreloader
     private static string? loadedFrom;
     private static IReadOnlyList<string> loaded = [];
 
+    /// <summary>
+    /// Whether the program's own libtorch is there: next to the program (a RID publish) or under runtimes/linux-x64/native
+    /// (a plain build or test output). False for the GPU package, which leaves the CPU libtorch out. A libtorch found only
+    /// on the system's loader path does not count: it is usually another version (Debian's python3-torch installs 1.13),
+    /// which TorchSharp would then bind to and fail on. Always true off Linux, where this project ships no package.
+    /// </summary>
+    public static bool BundledLibTorchPresent()
+    {
+        if (!OperatingSystem.IsLinux() || loadedFrom is not null) return true;
+        string baseDir = AppContext.BaseDirectory;
+        if (File.Exists(Path.Combine(baseDir, "libtorch_cpu.so"))) return true;
+        return File.Exists(Path.Combine(baseDir, "runtimes", "linux-x64", "native", "libtorch_cpu.so"));
+    }
+
     /// <summary>Resolves the folder holding libtorch.so: the path itself, or its lib/ sub-folder (a libtorch zip root).</summary>
     public static string ResolveLibraryFolder(string path)
     {

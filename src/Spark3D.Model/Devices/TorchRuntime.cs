@@ -17,9 +17,16 @@ public static class TorchRuntime
         if (options.Threads < 0) throw new ArgumentOutOfRangeException(nameof(options), $"device threads must be >= 0, got {options.Threads}.");
 
         // Must precede the first torch call: TorchSharp binds its native library on first use.
-        IReadOnlyList<string> preloaded = string.IsNullOrWhiteSpace(options.LibTorchPath)
-            ? []
-            : LibTorchPreloader.Load(options.LibTorchPath);
+        IReadOnlyList<string> preloaded;
+        if (string.IsNullOrWhiteSpace(options.LibTorchPath))
+        {
+            if (!LibTorchPreloader.BundledLibTorchPresent()) throw new DeviceUnavailableException(NoBundledLibTorchMessage);
+            preloaded = [];
+        }
+        else
+        {
+            preloaded = LibTorchPreloader.Load(options.LibTorchPath);
+        }
 
         var useCuda = options.Mode switch
         {
@@ -45,6 +52,11 @@ public static class TorchRuntime
             __version__,
             preloaded);
     }
+
+    private const string NoBundledLibTorchMessage =
+        "this spark3d carries no libtorch (it is the GPU package, scripts/package-gpu.sh): set " +
+        "spark3d.model.device.libtorch-path to a libtorch folder, e.g. a CUDA torch wheel's site-packages/torch/lib " +
+        "(-D spark3d.model.device.libtorch-path=DIR); see docs/cuda.md.";
 
     private static bool CudaAvailable()
     {
