@@ -1,0 +1,193 @@
+#!/usr/bin/env bash
+# The GPU check: runs Spark3D.NET's trainer on a lent CUDA machine, from the repository root, in at most ~8 minutes,
+# and measures it side by side with that machine's PyTorch. What it needs travels with the working tree:
+#   .gpu/spark3d-gpu-linux-x64.tar.gz   bash scripts/package-gpu.sh .gpu
+#   .gpu/torchsharp-native/             TorchSharp 0.107's src/Native (only for plan B; see scripts/gpu/build-libtorchsharp.sh)
+#
+#   bash scripts/gpu-check.sh            (on the GPU machine; writes everything under $OUT, default ./gpu-out)
+#
+# Steps: (a) probe: nvidia-smi, torch version and torch/lib, glibc, g++/cmake; (b) unpack the package and point
+# spark3d.model.device.libtorch-path at torch/lib; (c) list the symbols libLibTorchSharp.so needs that this libtorch
+# lacks, and if any, rebuild it from TorchSharp's sources against this torch (plan B) and keep whichever library passes
+# a CUDA smoke step; (d) the ResEnc-L SparK step at 160^3 x 2 (fp32 and bf16) ours vs PyTorch, median of 10 after 3
+# warm-ups, with peak GPU memory and a per-phase profile, then `spark3d pretrain --device cuda` on phantoms fed by 14
+# preprocessors; (e) one summary table at the end (also $OUT/summary.md).
+#
+# Without a GPU (nvidia-smi missing) it is a dry run on CPU with the tiny preset and small patches, to test the
+# script itself. Knobs: SPARK3D_PYTHON (python with torch; default python3), SPARK3D_TORCH_DIR (a folder with lib/ and
+# include/ instead of that python's torch), GPU_CHECK_DEVICE (cuda|cpu), GPU_CHECK_BUDGET_S (default 470),
+# GPU_CHECK_FORCE_PLAN_B=1, GPU_CHECK_PRETRAIN_STEPS (default 150).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+repo=$PWD
+OUT=${OUT:-$repo/gpu-out}
+mkdir -p "$OUT"
+exec > >(tee -a "$OUT/gpu-check.log") 2>&1
+start=$(date +%s)
+budget=${GPU_CHECK_BUDGET_S:-470}
+elapsed() { echo $(( $(date +%s) - start )); }
+left() { echo $(( budget - $(elapsed) )); }
+section() { echo; echo "== [$(elapsed) s] $*"; }
+rows=()
+row() { rows+=("$1|$2"); }
+
+python=${SPARK3D_PYTHON:-python3}
+device=${GPU_CHECK_DEVICE:-}
+if [[ -z $device ]]; then command -v nvidia-smi >/dev/null && nvidia-smi -L >/dev/null 2>&1 && device=cuda || device=cpu; fi
+if [[ $device == cuda ]]; then
+  preset=resenc-l; patch=160; batch=2; steps=10; warmup=3; threads=$(nproc); pre_steps=${GPU_CHECK_PRETRAIN_STEPS:-150}
+  preprocessors=14; phantoms=48
+else
+  preset=tiny; patch=32; batch=2; steps=3; warmup=1; threads=2; pre_steps=${GPU_CHECK_PRETRAIN_STEPS:-10}
+  preprocessors=2; phantoms=8
+fi
+
+section "(a) probe: device=$device"
+if command -v nvidia-smi >/dev/null; then
+  nvidia-smi
+  nvidia-smi --query-gpu=name,memory.total,memory.free,driver_version,clocks.sm,clocks.max.sm --format=csv
+else
+  echo "nvidia-smi: not found (CPU dry run)"
+fi
+"$python" - <<'PY'
+import os, sys
+try:
+    import torch
+except ImportError as e:
+    print("torch: not importable:", e); sys.exit(0)
+print("python", sys.version.split()[0], sys.executable)
+print("torch", torch.__version__, "| cuda", torch.version.cuda, "| cudnn", torch.backends.cudnn.version(),
+      "| cuda available", torch.cuda.is_available(), "| cxx11 abi", torch._C._GLIBCXX_USE_CXX11_ABI)
+print("torch/lib", os.path.join(os.path.dirname(torch.__file__), "lib"))
+if torch.cuda.is_available():
+    p = torch.cuda.get_device_properties(0)
+    print("gpu", p.name, f"{p.total_memory / 2**30:.1f} GiB", "sm", f"{p.major}.{p.minor}", p.multi_processor_count, "SMs")
+PY
+ldd --version 2>&1 | head -1
+for tool in g++ gcc cmake ninja nvcc c++filt nm; do printf '%-8s %s\n' "$tool" "$(command -v $tool || echo 'not found')"; done
+g++ --version 2>/dev/null | head -1
+echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs) x $(nproc); avx512: $(grep -m1 -o 'avx512[a-z_0-9]*' /proc/cpuinfo | sort -u | tr '\n' ' ')"
+free -g | head -2
+
+torch_dir=${SPARK3D_TORCH_DIR:-$("$python" -c 'import os, torch; print(os.path.dirname(torch.__file__))' 2>/dev/null)}
+torch_lib=$torch_dir/lib
+abi=$("$python" -c 'import torch; print(int(torch._C._GLIBCXX_USE_CXX11_ABI))' 2>/dev/null || echo 1)
+torch_version=$("$python" -c 'import torch; print(torch.__version__)' 2>/dev/null || echo unknown)
+if [[ ! -f $torch_lib/libtorch_cpu.so ]]; then echo "no libtorch_cpu.so in '$torch_lib': nothing to run against"; exit 1; fi
+row "torch (PyTorch side)" "$torch_version, lib $torch_lib"
+
+section "(b) unpack the package"
+pkg=${SPARK3D_GPU_PACKAGE:-$repo/.gpu/spark3d-gpu-linux-x64.tar.gz}
+[[ -f $pkg ]] || { echo "missing $pkg (make it with: bash scripts/package-gpu.sh .gpu)"; exit 1; }
+run_root=$repo/.gpu/run   # inside the repository: the bench finds bench/python/ by walking up from the program
+rm -rf "$run_root"; mkdir -p "$run_root"
+tar -xzf "$pkg" -C "$run_root" || { echo "tar failed"; exit 1; }
+app=$run_root/spark3d-gpu
+cat "$app/PACKAGE.txt"
+cp "$app/libLibTorchSharp.so" "$run_root/libLibTorchSharp.stock.so"
+ts_opts=(-D "spark3d.model.device.libtorch-path=$torch_lib")
+"$app/spark3d" model --preset tiny "${ts_opts[@]}" > "$run_root/model.txt" 2>&1 && echo "spark3d model (CPU, this libtorch): ok" \
+  || { echo "spark3d model (CPU, this libtorch) FAILED:"; tail -20 "$run_root/model.txt"; }
+
+section "(c) does TorchSharp 0.107's native layer bind to this libtorch?"
+"$python" scripts/gpu/elf_symbols.py missing "$app/libLibTorchSharp.so" "$torch_lib"/*.so --system \
+  --ignore _ZSt21ios_base_library_initv > "$OUT/missing-symbols.txt"
+missing=$?
+head -60 "$OUT/missing-symbols.txt"
+n_missing=$(grep -c '^  ' "$OUT/missing-symbols.txt")
+row "symbols libLibTorchSharp.so lacks in this libtorch" "$n_missing (list: missing-symbols.txt)"
+
+smoke() { # $1 = label; one CUDA (or CPU) training step of the tiny preset through the packaged bench
+  timeout 120 "$app/Spark3D.Bench" train-step --worker --preset tiny --patch 32 --batch 1 --threads 2 --steps 1 --warmup 1 \
+    --device "$device" --libtorch-path "$torch_lib" > "$run_root/smoke-$1.txt" 2>&1
+  local rc=$?
+  if [[ $rc -eq 0 ]] && grep -q '"last_loss"' "$run_root/smoke-$1.txt"; then echo "smoke ($1): ok"; return 0; fi
+  echo "smoke ($1): FAILED (exit $rc)"; grep -v '^\s*at ' "$run_root/smoke-$1.txt" | head -15; return 1
+}
+
+plan_b_pid=
+if [[ $missing -ne 0 || ${GPU_CHECK_FORCE_PLAN_B:-0} == 1 ]]; then
+  native=${TORCHSHARP_NATIVE_SRC:-$repo/.gpu/torchsharp-native}
+  if [[ -d $native/LibTorchSharp ]]; then
+    echo "plan B: building libLibTorchSharp.so from $native against $torch_dir ($(nproc) jobs, in the background)"
+    ( CXX11_ABI=$abi timeout $(( $(left) > 330 ? 300 : $(left) - 30 )) \
+        bash scripts/gpu/build-libtorchsharp.sh "$native" "$torch_dir" "$run_root/planb" "$(nproc)" > "$run_root/planb.log" 2>&1
+      echo $? > "$run_root/planb.rc" ) &
+    plan_b_pid=$!
+  else
+    echo "plan B not possible: no TorchSharp native sources at $native"
+  fi
+fi
+
+stock_ok=0
+smoke stock && stock_ok=1
+choice=stock
+if [[ -n $plan_b_pid ]]; then
+  wait "$plan_b_pid"
+  planb_rc=$(cat "$run_root/planb.rc" 2>/dev/null || echo 2)
+  grep -E '^(ok|FAILED|build-lib)|^         ' "$run_root/planb.log" | tail -45
+  cp "$run_root/planb.log" "$OUT/libtorchsharp-build.log" 2>/dev/null
+  row "plan B build (exit 0 all units, 1 some left out)" "exit $planb_rc"
+  if [[ $planb_rc -le 1 && -f $run_root/planb/libLibTorchSharp.so ]]; then
+    cp "$run_root/planb/libLibTorchSharp.so" "$app/libLibTorchSharp.so"
+    "$python" scripts/gpu/elf_symbols.py missing "$app/libLibTorchSharp.so" "$torch_lib"/*.so --system \
+      --ignore _ZSt21ios_base_library_initv | head -12
+    if [[ $planb_rc -eq 0 || $stock_ok -eq 0 ]] && smoke planb; then
+      choice=planb
+      cp "$run_root/planb/libLibTorchSharp.so" "$OUT/libLibTorchSharp.so"
+    else
+      cp "$run_root/libLibTorchSharp.stock.so" "$app/libLibTorchSharp.so"
+    fi
+  fi
+fi
+if [[ $choice == stock && $stock_ok -eq 0 ]]; then
+  row "result" "no libLibTorchSharp.so binds to this libtorch: stopped after (c)"
+  printf '\n== summary\n'; printf '%s\n' "${rows[@]}" | column -t -s '|' | tee "$OUT/summary.md"; exit 1
+fi
+row "libLibTorchSharp.so used" "$choice"
+
+section "(d1) SparK step $preset ${patch}^3 x $batch on $device: ours vs PyTorch ($(left) s left)"
+for dtype in fp32 bf16; do
+  [[ $(left) -gt 150 ]] || { echo "skipping $dtype: time"; continue; }
+  timeout $(( $(left) - 100 )) "$app/Spark3D.Bench" train-step --presets $preset --patch $patch --batch $batch \
+    --threads "$threads" --steps $steps --warmup $warmup --device "$device" --dtype $dtype --libtorch-path "$torch_lib" \
+    --python "$python" --profile 2>&1 | tee -a "$OUT/train-step.txt"
+  line=$(grep -E "^$preset " "$OUT/train-step.txt" | tail -1)
+  [[ -n $line ]] && row "step $dtype: ours s / torch s / ratio / ours GPU MiB / torch GPU MiB" "$(echo "$line" | awk '{print $2" / "$3" / "$4" / "$5" / "$6}')"
+done
+
+section "(d2) spark3d pretrain --device $device, $preset ${patch}^3, $pre_steps steps, $preprocessors preprocessors ($(left) s left)"
+data=$run_root/phantoms
+"$app/spark3d" phantoms --count $phantoms --output "$data" | tail -1
+run=$run_root/pretrain
+if [[ $(left) -gt 60 ]]; then
+  timeout $(( $(left) - 25 )) "$app/spark3d" pretrain --run-dir "$run" --data "$data" --preset $preset --patch $patch \
+    --batch $batch --steps "$pre_steps" --device "$device" "${ts_opts[@]}" \
+    -D spark3d.pipeline.preprocessors=$preprocessors -D spark3d.pipeline.metrics-every=10 \
+    -D spark3d.pipeline.checkpoint-every=100000 2>&1 | grep -v -E '^\[INFO\]' | tail -25
+  cp "$run/summary.json" "$OUT/pretrain-summary.json" 2>/dev/null
+  cp "$run/metrics.jsonl" "$OUT/pretrain-metrics.jsonl" 2>/dev/null
+  if [[ -f $run/summary.json ]]; then
+    "$python" - "$run" $batch >> "$run_root/pretrain-row.txt" <<'PY'
+import json, statistics, sys
+run, batch = sys.argv[1], int(sys.argv[2])
+s = json.load(open(f"{run}/summary.json"))
+m = [json.loads(l) for l in open(f"{run}/metrics.jsonl")]
+steady = [r for r in m if r["step"] > 10]
+step_s = statistics.median(r["step_time_s"] for r in steady) if steady else float("nan")
+wait = sum(r.get("data_wait_s", 0) for r in steady) / max(1e-9, sum(r["step_time_s"] + r.get("data_wait_s", 0) for r in steady)) if steady else float("nan")
+print(f"{s['steps_this_run']} steps, loss {s['loss_first']:.3f} -> {s['loss_last']:.3f}, data-wait {100 * s['data_wait_fraction']:.1f} % "
+      f"(after step 10: {100 * wait:.1f} %), median step {step_s:.3f} s = {batch / step_s:.2f} patches/s, "
+      f"{s['elapsed_seconds']:.0f} s wall, restarts {s['restarts']}")
+PY
+    row "pretrain $device" "$(tail -1 "$run_root/pretrain-row.txt")"
+  else
+    row "pretrain $device" "no summary.json (see gpu-check.log)"
+  fi
+else
+  row "pretrain $device" "skipped: time"
+fi
+
+section "(e) summary ($(elapsed) s)"
+{ echo "| what | result |"; echo "|---|---|"; for r in "${rows[@]}"; do echo "| ${r%%|*} | ${r#*|} |"; done; } > "$OUT/summary.md"
+cat "$OUT/summary.md"
