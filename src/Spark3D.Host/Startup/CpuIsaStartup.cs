@@ -28,10 +28,10 @@ internal static class CpuIsaStartup
             decision = IsaGuardPolicy.Decide(request, new SelfCheckCache(SelfCheckCache.DefaultDirectory()),
                 () => SelfCheckProcess.Run(SelfCheckProcess.StartInfo(ThisProgram(), threads, device.LibTorchPath, checkEnvironment)));
         }
-        catch (Exception e) when (e is Config.UnknownSettingException or Config.InvalidConfigException or ArgumentException
-                                      or Akka.Configuration.ConfigurationException or FormatException)
+        catch (Exception)
         {
-            // The command reads the same configuration and reports the problem itself; decide nothing here.
+            // An unreadable configuration (bad -D, missing --config file, bad value): the command reads the same
+            // configuration and reports the problem itself, so nothing is decided here and start-up must not fail.
             decision = new IsaGuardDecision(cpu?.Describe() ?? "unknown CPU", user, user is null ? IsaGuardSource.Unguarded : IsaGuardSource.User,
                 user is null ? "configuration unreadable; not checked" : "set by the user; not checked");
         }

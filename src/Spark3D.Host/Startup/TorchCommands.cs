@@ -21,7 +21,7 @@ internal static class TorchCommands
     public static bool IsGuarded(ParseResult parse)
     {
         ArgumentNullException.ThrowIfNull(parse);
-        if (parse.Errors.Count > 0) return false; // it will only print a usage error
+        if (parse.Errors.Count > 0 || parse.Action is System.CommandLine.Help.HelpAction) return false; // usage text only
         var command = parse.CommandResult.Command;
         if (Guarded.Contains(command.Name)) return true;
         return command.Name == StartupReportCommand.Name && command.Options.FirstOrDefault(o => o.Name == PlanFlag) is Option<bool> plan && parse.GetValue(plan);

@@ -13,7 +13,7 @@ public static class SelfCheckProcess
     public const string CommandName = "cpu-check";
 
     /// <summary>How long the check may spend comparing (libtorch loading comes on top, 0.4–1.1 s on CPU).</summary>
-    public static readonly TimeSpan Budget = TimeSpan.FromMilliseconds(800);
+    public static readonly TimeSpan Budget = TimeSpan.FromMilliseconds(600);
 
     /// <summary>A child that does not answer in this time is killed and the CPU capped (a CUDA libtorch loads slowly).</summary>
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
