@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Spark3D.Host.Commands;
 using Spark3D.Host.Startup;
+using Spark3D.Model.Devices.CpuIsa;
 
 namespace Spark3D.Host;
 
@@ -8,14 +9,14 @@ public static class Program
 {
     public static int Main(string[] args)
     {
-        JemallocPreload.EnsurePreloaded(); // may re-exec this process in place under jemalloc (same PID)
-        var root = new RootCommand("Spark3D.NET: MAE pre-training of 3D CNNs on medical images, and fine-tuning for segmentation.");
-        root.Options.Add(GlobalOptions.ConfigFile);
-        root.Options.Add(GlobalOptions.Define);
-        foreach (var command in CommandCatalog.All()) root.Subcommands.Add(command);
+        var parse = Root().Parse(args);
+        // Before anything loads libtorch: may re-exec this process in place (same PID) under jemalloc and/or with
+        // oneDNN capped at AVX2 on CPUs where its AVX-512 kernels give wrong results (docs/cpu-numerics.md).
+        StartupEnvironment.Prepare(parse);
+        if (TorchCommands.IsGuarded(parse)) Console.Out.WriteLine(IsaGuard.Current.Line());
         try
         {
-            return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (Exception e) when (e is Config.UnknownSettingException or Config.InvalidConfigException)
         {
@@ -28,5 +29,15 @@ public static class Program
             Console.Error.WriteLine("Unhandled exception: " + e);
             return 1;
         }
+    }
+
+    /// <summary>The command tree.</summary>
+    internal static RootCommand Root()
+    {
+        var root = new RootCommand("Spark3D.NET: MAE pre-training of 3D CNNs on medical images, and fine-tuning for segmentation.");
+        root.Options.Add(GlobalOptions.ConfigFile);
+        root.Options.Add(GlobalOptions.Define);
+        foreach (var command in CommandCatalog.All()) root.Subcommands.Add(command);
+        return root;
     }
 }

@@ -1,3 +1,5 @@
+using Spark3D.Model.Devices.CpuIsa;
+
 namespace Spark3D.Actors.Pipeline;
 
 /// <summary>Everything the pre-training pipeline needs to know; the Host maps the <c>spark3d.pipeline</c> HOCON section
@@ -60,6 +62,10 @@ public sealed record PipelineOptions
 
     /// <summary>How long the graceful-stop hook waits for the trainer's final checkpoint.</summary>
     public TimeSpan FinalCheckpointTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>The oneDNN ISA level the trainer computes under and why (summary.json's "cpu"); by default this
+    /// process's decision, made at start-up before libtorch loaded.</summary>
+    public IsaGuardDecision CpuIsa { get; init; } = IsaGuard.Current;
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     public void Validate()

@@ -86,7 +86,7 @@ public static class PipelineRunner
         var s = metrics.Snapshot();
         var fallback = new PipelineResult(s.Step, s.StepsThisRun, s.LossFirst, s.LossLast, (int)s.Quarantined, s.Restarts, 4,
             "actor system terminated before the run reported a result", s.Elapsed, s.DataWaitFraction);
-        RunSummaryWriter.Write(Path.Combine(options.RunDirectory, RunSummaryWriter.FileName), fallback);
+        RunSummaryWriter.Write(Path.Combine(options.RunDirectory, RunSummaryWriter.FileName), fallback, options.CpuIsa);
         return fallback;
     }
 }

@@ -11,6 +11,7 @@ internal static class CommandCatalog
         InfoCommand.Create(),
         EvaluateCommand.Create(),
         Startup.StartupReportCommand.Create(),
+        Startup.CpuCheckCommand.Create(),
         ModelCommand.Create(),
         PhantomsCommand.Create(),
         PreprocessCommand.Create(),

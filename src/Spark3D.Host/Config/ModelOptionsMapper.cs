@@ -1,5 +1,6 @@
 using Spark3D.Host.Commands;
 using Spark3D.Model.Devices;
+using Spark3D.Model.Devices.CpuIsa;
 using Spark3D.Model.Mae;
 using Spark3D.Model.Networks;
 
@@ -29,6 +30,18 @@ public static class ModelOptionsMapper
             c.GetBoolean("tf32", d.Tf32),
             c.GetBoolean("bf16", d.Bf16),
             c.GetInt("threads", d.Threads));
+    }
+
+    /// <summary><c>spark3d.model.device.cpu-isa-guard</c> (auto | off) → <see cref="IsaGuardMode"/>.</summary>
+    public static IsaGuardMode CpuIsaGuard(Akka.Configuration.Config config)
+    {
+        string value = config.GetString("spark3d.model.device.cpu-isa-guard", "auto");
+        return value.ToLowerInvariant() switch
+        {
+            "auto" => IsaGuardMode.Auto,
+            "off" => IsaGuardMode.Off,
+            _ => throw new ArgumentException($"spark3d.model.device.cpu-isa-guard must be auto or off, got '{value}'."),
+        };
     }
 
     /// <summary><c>spark3d.model</c> → <see cref="NetworkOptions"/>.</summary>

@@ -4,6 +4,7 @@ using Spark3D.Data.Phantoms;
 using Spark3D.Data.Segmentation;
 using Spark3D.Host.FineTune;
 using Spark3D.Model.Checkpoints;
+using Spark3D.Model.Devices.CpuIsa;
 using Spark3D.Model.Mae;
 using static TorchSharp.torch;
 
@@ -60,6 +61,10 @@ public sealed class FinetunePredictCommandTests(FineTuneFixture fx) : IClassFixt
         Assert.Equal("sawtooth", model.Schedule!["kind"]!.GetValue<string>());
         Assert.Equal(8, new CheckpointStore(Path.Combine(fx.Run, "checkpoints"), 3).LoadLatest().Step);
         Assert.Contains("\"step\": 8", File.ReadAllText(Path.Combine(fx.Run, "summary.json")), StringComparison.Ordinal);
+        // The oneDNN ISA guard's choice: first line, and summary.json's "cpu" (docs/cpu-numerics.md).
+        Assert.StartsWith("cpu: ", stdout, StringComparison.Ordinal);
+        var cpu = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(fx.Run, "summary.json")))!["cpu"]!;
+        Assert.Equal(IsaGuard.Current.Source.Name(), (string)cpu["guard"]!);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Spark3D.Actors.Pipeline;
 using Spark3D.Model.Checkpoints;
+using Spark3D.Model.Devices.CpuIsa;
 
 namespace Spark3D.Host.Tests.Pretrain;
 
@@ -21,7 +22,11 @@ public sealed class PretrainCommandTests
             var (code, output, error) = ConsoleCapture.RunWithError(PretrainTestData.Args(run, data, 20));
             Assert.True(code == 0, $"exit {code}\n{output}\n{error}");
 
+            // The oneDNN ISA guard's choice: the run's first line, and summary.json's "cpu".
+            Assert.Equal(IsaGuard.Current.Line(), output.Split('\n')[0].TrimEnd('\r'));
             var summary = PretrainTestData.Summary(run);
+            Assert.Equal(IsaGuard.Current.Source.Name(), (string)summary["cpu"]!["guard"]!);
+            Assert.Equal(IsaGuard.Current.Cpu, (string)summary["cpu"]!["name"]!);
             Assert.Equal(20, (long)summary["step"]!);
             Assert.Equal(0, (int)summary["quarantined"]!);
             Assert.True(double.IsFinite((double)summary["loss_first"]!) && double.IsFinite((double)summary["loss_last"]!));

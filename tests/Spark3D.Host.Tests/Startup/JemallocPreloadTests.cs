@@ -37,7 +37,7 @@ public class JemallocPreloadTests
         psi.Environment.Remove("MALLOC_CONF");
         psi.Environment.Remove(JemallocPreload.DisableVariable);
         psi.Environment.Remove(JemallocPreload.LibraryVariable);
-        psi.Environment.Remove(JemallocPreload.ReexecGuardVariable);
+        psi.Environment.Remove(Reexec.GuardVariable);
         env(psi.Environment);
         using var p = Process.Start(psi)!;
         var childPid = p.Id;
@@ -101,8 +101,8 @@ public class JemallocPreloadTests
     public void Calling_it_inside_a_test_host_never_reexecutes_the_host()
     {
         var pid = Environment.ProcessId;
-        JemallocPreload.EnsurePreloaded(); // entry assembly is the test host, not spark3d
+        StartupEnvironment.Prepare(Program.Root().Parse(["config"])); // entry assembly is the test host, not spark3d
         Assert.Equal(pid, Environment.ProcessId);
-        Assert.Null(Environment.GetEnvironmentVariable(JemallocPreload.ReexecGuardVariable));
+        Assert.Null(Environment.GetEnvironmentVariable(Reexec.GuardVariable));
     }
 }

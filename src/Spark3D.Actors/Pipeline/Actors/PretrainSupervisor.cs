@@ -177,7 +177,7 @@ public sealed class PretrainSupervisor : ReceiveActor
         var result = new PipelineResult(s.Step, s.StepsThisRun, lossFirst, lossLast, _quarantine.Count, s.Restarts,
             exitCode, reason, DateTime.UtcNow - _started, s.DataWaitFraction);
         // Written here, synchronously, so it exists even when the process is exiting on SIGTERM.
-        RunSummaryWriter.Write(_ctx.RunFile(RunSummaryWriter.FileName), result);
+        RunSummaryWriter.Write(_ctx.RunFile(RunSummaryWriter.FileName), result, _ctx.Options.CpuIsa);
         _ctx.Channels.CompleteAll();
         _done.TrySetResult(result);
     }

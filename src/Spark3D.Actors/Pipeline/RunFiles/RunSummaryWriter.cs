@@ -1,10 +1,12 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Spark3D.Model.Devices.CpuIsa;
 
 namespace Spark3D.Actors.Pipeline;
 
 /// <summary>Writes <c>summary.json</c> (keys: step, loss_first, loss_last, quarantined, steps_this_run, restarts, exit_code,
-/// reason, elapsed_seconds, data_wait_fraction), atomically (temp file + rename).</summary>
+/// reason, elapsed_seconds, data_wait_fraction, cpu), atomically (temp file + rename). <c>cpu</c> is the oneDNN ISA
+/// guard's decision: name, onednn_max_cpu_isa (null = oneDNN's default), guard (what decided), reason.</summary>
 public static class RunSummaryWriter
 {
     /// <summary>The file name inside the run directory.</summary>
@@ -26,8 +28,9 @@ public static class RunSummaryWriter
     }
 
     /// <summary>Writes <paramref name="result"/> to <paramref name="path"/>.</summary>
-    public static void Write(string path, PipelineResult result)
+    public static void Write(string path, PipelineResult result, IsaGuardDecision cpu)
     {
+        ArgumentNullException.ThrowIfNull(cpu);
         var o = new JsonObject
         {
             ["step"] = result.Step,
@@ -40,6 +43,7 @@ public static class RunSummaryWriter
             ["reason"] = result.Reason,
             ["elapsed_seconds"] = Math.Round(result.Elapsed.TotalSeconds, 3),
             ["data_wait_fraction"] = Math.Round(result.DataWaitFraction, 4),
+            ["cpu"] = cpu.ToJson(),
         };
         string temp = path + ".tmp";
         File.WriteAllText(temp, o.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");

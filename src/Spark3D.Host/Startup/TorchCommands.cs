@@ -1,0 +1,50 @@
+using System.CommandLine;
+using Spark3D.Host.Commands;
+using Spark3D.Host.Config;
+using Spark3D.Model.Devices;
+using Spark3D.Model.Devices.CpuIsa;
+
+namespace Spark3D.Host.Startup;
+
+/// <summary>
+/// The commands that compute with libtorch (train or infer), and so run under the oneDNN ISA guard. The others never
+/// load torch (or only build a network, `model`) and start without it, fast.
+/// </summary>
+internal static class TorchCommands
+{
+    private static readonly HashSet<string> Guarded = new(StringComparer.Ordinal) { "pretrain", "finetune", "predict" };
+
+    /// <summary>The hidden `startup-report` flag that makes it plan the guard as a torch command would (tests, support).</summary>
+    public const string PlanFlag = "--plan-cpu-isa";
+
+    /// <summary>Whether the parsed command runs under the guard.</summary>
+    public static bool IsGuarded(ParseResult parse)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        if (parse.Errors.Count > 0 || parse.Action is System.CommandLine.Help.HelpAction) return false; // usage text only
+        var command = parse.CommandResult.Command;
+        if (Guarded.Contains(command.Name)) return true;
+        return command.Name == StartupReportCommand.Name && command.Options.FirstOrDefault(o => o.Name == PlanFlag) is Option<bool> plan && parse.GetValue(plan);
+    }
+
+    /// <summary>The device settings the command will use: the configuration (--config, -D) plus pretrain's --device flag.</summary>
+    /// <exception cref="Exception">The configuration cannot be read; the command itself will report it.</exception>
+    public static (DeviceOptions Device, IsaGuardMode Guard) Settings(ParseResult parse)
+    {
+        var config = GlobalOptions.LoadConfig(parse);
+        var device = ModelOptionsMapper.Device(config);
+        if (parse.CommandResult.Command.Options.FirstOrDefault(o => o.Name == "--device") is Option<string?> flag && parse.GetValue(flag) is { } mode)
+        {
+            device = device with
+            {
+                Mode = mode.ToLowerInvariant() switch
+                {
+                    "cpu" => DeviceMode.Cpu,
+                    "cuda" => DeviceMode.Cuda,
+                    _ => DeviceMode.Auto,
+                },
+            };
+        }
+        return (device, ModelOptionsMapper.CpuIsaGuard(config));
+    }
+}
