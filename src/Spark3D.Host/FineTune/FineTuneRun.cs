@@ -62,7 +62,7 @@ public static class FineTuneRun
         {
             try
             {
-                pretrained = PretrainedWeights.ReadCheckpoint(path);
+                pretrained = PretrainedWeights.ReadCheckpoint(path, w => Console.Error.WriteLine("warning: " + w));
             }
             catch (Exception ex) when (ex is IOException or CorruptCheckpointException or CheckpointNotFoundException)
             {

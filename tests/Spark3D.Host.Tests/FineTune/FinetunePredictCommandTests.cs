@@ -37,7 +37,7 @@ public sealed class FineTuneFixture : IDisposable
         using (var mae = SparkMae.FromPreset("tiny"))
             new CheckpointStore(Path.Combine(Pretrain, "checkpoints"), 1).Save(Checkpoint.Capture(mae, null, 50));
         FineTuneResult = ConsoleCapture.RunWithError([.. Coarse, "finetune", "--data", Data, "--run-dir", Run, "--steps", "8",
-            "--pretrained", Pretrain, "--preset", "tiny", "--patch", "32", "--batch", "2"]);
+            "--pretrained", Path.Combine(Pretrain, "checkpoints", CheckpointStore.LatestPointerName), "--preset", "tiny", "--patch", "32", "--batch", "2"]);
     }
 
     public void Dispose() => Directory.Delete(Root, true);
