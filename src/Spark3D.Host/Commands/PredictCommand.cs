@@ -3,6 +3,7 @@ using Spark3D.Data.Nifti;
 using Spark3D.Host.FineTune;
 using Spark3D.Model.Checkpoints;
 using Spark3D.Model.Devices;
+using Spark3D.Model.Training;
 
 namespace Spark3D.Host.Commands;
 
@@ -29,7 +30,7 @@ internal static class PredictCommand
                 if (ov is < 0 or >= 1) throw new ArgumentException($"--overlap must be in [0, 1), got {ov}.");
                 var files = Inputs(r.GetValue(input)!);
                 var runtime = TorchRuntime.Initialize(settings.Device);
-                using var predictor = SegmentationPredictor.Open(r.GetValue(model)!, runtime.Device);
+                using var predictor = SegmentationPredictor.Open(r.GetValue(model)!, runtime.Device, runtime.ComputeDType);
                 string outDir = r.GetValue(output)!;
                 Directory.CreateDirectory(outDir);
                 foreach (var file in files)
@@ -40,7 +41,8 @@ internal static class PredictCommand
                     NiftiWriter.Write(target, labels, NiftiDataType.UInt8);
                     Console.Out.WriteLine($"{file} -> {target} ({labels.Shape})");
                 }
-                Console.Out.WriteLine($"spark3d predict: {files.Count} label maps written to {Path.GetFullPath(outDir)} (model step {predictor.Step}).");
+                Console.Out.WriteLine($"spark3d predict: {files.Count} label maps written to {Path.GetFullPath(outDir)} (model step {predictor.Step}, " +
+                                      $"{ComputePrecision.Name(predictor.ComputeDType)} on {runtime.Device.type.ToString().ToLowerInvariant()}).");
                 return 0;
             }
             catch (Exception e) when (e is IOException or NiftiFormatException or InvalidDataException or ArgumentException

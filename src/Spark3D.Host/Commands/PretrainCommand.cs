@@ -5,6 +5,7 @@ using Spark3D.Actors.Pipeline.Engine;
 using Spark3D.Host.Config;
 using Spark3D.Host.Pretrain;
 using Spark3D.Model.Devices;
+using Spark3D.Model.Training;
 
 namespace Spark3D.Host.Commands;
 
@@ -67,6 +68,7 @@ internal static class PretrainCommand
             Optimizer = TrainOptionsMapper.Optimizer(config),
             Schedule = TrainOptionsMapper.Schedule(config, totalSteps),
             Device = runtime.Device,
+            ComputeDType = runtime.ComputeDType,
             CheckpointDirectory = config.GetString("spark3d.checkpoint.directory", "checkpoints"),
             KeepLastCheckpoints = config.GetInt("spark3d.checkpoint.keep-last", 3),
             TensorBoardDirectory = telemetry.TensorBoardEnabled ? telemetry.TensorBoardDirectory : null,
@@ -80,7 +82,7 @@ internal static class PretrainCommand
         var engines = new SparkTrainerEngineFactory(engineOptions, w => Console.Error.WriteLine("warning: " + OneLine(w)));
 
         Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"spark3d pretrain: {engineOptions.Network.Preset} on {runtime.Device.type.ToString().ToLowerInvariant()} ({runtime.Threads} threads), " +
+            $"spark3d pretrain: {engineOptions.Network.Preset} on {runtime.Device.type.ToString().ToLowerInvariant()} ({runtime.Threads} threads, {ComputePrecision.Name(runtime.ComputeDType)}), " +
             $"patch {data.PatchSize}, batch {pipeline.BatchSize}, {totalSteps} steps, {data.Catalog.Volumes.Count} volumes from {dataDirectory} [{data.Kind}]"));
         Console.Out.WriteLine($"run directory: {runDirectory}");
 

@@ -92,11 +92,11 @@ public static class FineTuneRun
             settings.ForegroundProbability, settings.Mirror, settings.CaseCache));
         var engines = new SegmentationTrainerEngineFactory(new SegmentationEngineOptions(settings.Preset, dataset.NumClasses,
             settings.Optimizer, schedule, model.CheckpointPath(runDir), settings.KeepLast, pretrained, transferDecoder,
-            runtime.Device, configText, pipeline.Seed));
+            runtime.Device, configText, pipeline.Seed, runtime.ComputeDType));
 
         log.WriteLine($"fine-tuning {settings.Preset} on {cases.Count} labelled cases ({dataset.NumClasses} classes), patch {settings.PatchSize}, " +
                       $"batch {pipeline.BatchSize}, {request.Steps} steps, {(pretrained is null ? "from scratch" : "pre-trained")}, " +
-                      $"schedule {schedule.ToJson()}, device {runtime.Device}");
+                      $"schedule {schedule.ToJson()}, device {runtime.Device}, {ComputePrecision.Name(runtime.ComputeDType)}");
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cts.Cancel(); };
         Console.CancelKeyPress += onCancel;

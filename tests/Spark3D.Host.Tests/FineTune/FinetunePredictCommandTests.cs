@@ -122,6 +122,23 @@ public sealed class FinetunePredictCommandTests(FineTuneFixture fx) : IClassFixt
         Assert.Equal(0.01, model.Schedule!["lr0"]!.GetValue<double>());
     }
 
+    [Fact]
+    public void With_bf16_finetune_and_predict_compute_in_bf16_and_say_so()
+    {
+        string run = Path.Combine(fx.Root, "bf16"), outDir = Path.Combine(fx.Root, "pred-bf16");
+        string[] bf16 = [.. FineTuneFixture.Coarse, "-D", "spark3d.model.device.bf16=true"];
+        var (code, stdout, stderr) = ConsoleCapture.RunWithError([.. bf16, "finetune", "--data", fx.Data, "--run-dir", run, "--steps", "3",
+            "--from-scratch", "--preset", "tiny", "--patch", "32"]);
+        Assert.True(code == 0, stdout + stderr);
+        Assert.Contains("device cpu, bf16", stdout, StringComparison.Ordinal);
+        (code, stdout, stderr) = ConsoleCapture.RunWithError([.. bf16, "predict", "--model", run, "--input", Path.Combine(fx.Data, "imagesTr", "ph0_0000.nii.gz"),
+            "--output", outDir]);
+        Assert.True(code == 0, stdout + stderr);
+        Assert.Contains("bf16", stdout, StringComparison.Ordinal);
+        var labels = NiftiReader.Read(Path.Combine(outDir, "ph0.nii.gz")).Volume;
+        Assert.All(labels.Voxels, v => Assert.InRange(v, 0, 4));
+    }
+
     /// <summary>nibabel (Debian's python) compares shape and affine of the two files; prints "ok" or the difference.</summary>
     private static string NibabelSameGrid(string input, string output)
     {
