@@ -113,7 +113,8 @@ public sealed class SparkMae : Module<Tensor, Tensor, Tensor>
                 f = MaskedInstanceNorm.Apply(f, mask.Visible, mask.VisibleCount, null, null, options.DensifyNormEps);
                 f = torch.where(mask.VisibleBool, f, maskTokens![i]);
             }
-            dense[i] = densifyProjs![i].forward(f);
+            var proj = densifyProjs![i];
+            dense[i] = proj is Conv3d conv ? Conv3dPrecision.Forward(conv, f) : proj.forward(f);
         }
         return dense;
     }

@@ -140,6 +140,34 @@ public sealed class MixedPrecisionTests
     }
 
     [Fact]
+    public void A_bf16_conv_over_a_depth_2_map_gets_the_fp32_weight_gradient()
+    {
+        // libtorch 2.10's CPU bf16 conv3d returns a wrong weight gradient at depth 2 (often ~1e31 from memory it never
+        // wrote), so Conv3dPrecision runs that case in fp32. Dirty memory of the right size makes the bug show reliably.
+        manual_seed(5);
+        using var conv = nn.Conv3d(32, 16, 3, padding: 1);
+        conv.to(ScalarType.BFloat16);
+        for (int i = 0; i < 3; i++)
+        {
+            using var scope = NewDisposeScope();
+            full([16 * 32 * 27 * 2], 1e30f).Dispose();
+            var x = randn([1, 32, 2, 8, 8]).to(ScalarType.BFloat16);
+            Assert.True(Conv3dPrecision.NeedsFp32(conv, x));
+            conv.weight!.grad = null;
+            var y = Conv3dPrecision.Forward(conv, x);
+            Assert.Equal(ScalarType.BFloat16, y.dtype);
+            var upstream = randn(y.shape).to(ScalarType.BFloat16);
+            y.backward([upstream]);
+            var w32 = conv.weight.detach().to(ScalarType.Float32).requires_grad_(true);
+            nn.functional.conv3d(x.to(ScalarType.Float32), w32, conv.bias!.detach().to(ScalarType.Float32), padding: [1, 1, 1])
+                .backward([upstream.to(ScalarType.Float32)]);
+            var error = (conv.weight.grad!.to(ScalarType.Float32) - w32.grad!).abs().max().item<float>();
+            var scale = w32.grad!.abs().max().item<float>();
+            Assert.True(error <= 0.02f * scale, $"iteration {i}: weight gradient off by {error} (max {scale})");
+        }
+    }
+
+    [Fact]
     public void The_masked_norm_of_a_bf16_input_keeps_fp32_statistics()
     {
         using var gen = new Generator(2);
