@@ -3,6 +3,7 @@ using System.Globalization;
 using Spark3D.Actors.Pipeline;
 using Spark3D.Actors.Pipeline.Engine;
 using Spark3D.Host.Config;
+using Spark3D.Host.Memory;
 using Spark3D.Host.Pretrain;
 using Spark3D.Model.Devices;
 using Spark3D.Model.Training;
@@ -36,6 +37,11 @@ internal static class PretrainCommand
                 var config = PretrainSettings.Resolve(GlobalOptions.LoadConfig(result), flags);
                 return Run(config, PretrainSettings.IsDemo(flags, config));
             }
+            catch (MemoryPreflightException e)
+            {
+                Console.Error.WriteLine($"spark3d pretrain: {e.Message}");
+                return 2;
+            }
             catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException or FormatException
                                           or DeviceUnavailableException or Akka.Configuration.ConfigurationException
                                           or UnauthorizedAccessException or InvalidOperationException)
@@ -59,6 +65,7 @@ internal static class PretrainCommand
 
         string dataDirectory = demo ? BuildDemoData(config) : Path.GetFullPath(config.GetString("spark3d.pretrain.data"));
         var runtime = TorchRuntime.Initialize(ModelOptionsMapper.Device(config));
+        var memory = CheckMemory(config, runtime, pipeline.BatchSize);
         using var data = PretrainData.Open(dataDirectory, config);
         var engineOptions = new SparkTrainerOptions
         {
@@ -85,6 +92,7 @@ internal static class PretrainCommand
             $"spark3d pretrain: {engineOptions.Network.Preset} on {runtime.Device.type.ToString().ToLowerInvariant()} ({runtime.Threads} threads, {ComputePrecision.Name(runtime.ComputeDType)}), " +
             $"patch {data.PatchSize}, batch {pipeline.BatchSize}, {totalSteps} steps, {data.Catalog.Volumes.Count} volumes from {dataDirectory} [{data.Kind}]"));
         Console.Out.WriteLine($"run directory: {runDirectory}");
+        if (memory is not null) Console.Out.WriteLine(memory);
 
         using var prometheus = new PrometheusExport(telemetry, w => Console.Error.WriteLine(w));
         if (prometheus.Url is { } url) Console.Out.WriteLine($"metrics: {url}");
@@ -98,6 +106,13 @@ internal static class PretrainCommand
         Report(outcome, runDirectory, engineOptions);
         if (outcome.ExitCode != 0) Console.Error.WriteLine($"spark3d pretrain: {OneLine(outcome.Reason)}");
         return outcome.ExitCode;
+    }
+
+    /// <summary>The memory preflight (before the network is built); the summary line, or null.</summary>
+    private static string? CheckMemory(Akka.Configuration.Config config, TorchRuntimeInfo runtime, int batch)
+    {
+        var p = CommandWorkloads.Pretrain(config, runtime, batch);
+        return MemoryPreflightStep.Run(MemoryPreflightMapper.FromConfig(config), p.Workload, p.Current, p.Alternatives, Console.Error);
     }
 
     private static string BuildDemoData(Akka.Configuration.Config config)

@@ -57,6 +57,8 @@ public static class FineTuneRun
         }.WithPreprocess(settings.Preprocess);
 
         var runtime = TorchRuntime.Initialize(settings.Device);
+        string? memory = CheckMemory(config, settings, runtime, pipeline.BatchSize, dataset.NumClasses, request.Pretrained is not null);
+        if (memory is not null) log.WriteLine(memory);
         Checkpoint? pretrained = null;
         if (request.Pretrained is { } path)
         {
@@ -111,6 +113,20 @@ public static class FineTuneRun
         finally
         {
             Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    /// <summary>The memory preflight before any network or checkpoint is loaded; refusal is a setup error (exit 2).</summary>
+    private static string? CheckMemory(Akka.Configuration.Config config, FineTuneSettings settings, TorchRuntimeInfo runtime, int batch, int classes, bool presetFixed)
+    {
+        var p = Memory.CommandWorkloads.Finetune(settings, runtime, batch, classes, presetFixed);
+        try
+        {
+            return Memory.MemoryPreflightStep.Run(MemoryPreflightMapper.FromConfig(config), p.Workload, p.Current, p.Alternatives, Console.Error);
+        }
+        catch (Exception e) when (e is Memory.MemoryPreflightException or ArgumentException)
+        {
+            throw new FineTuneSetupException(e.Message, e);
         }
     }
 

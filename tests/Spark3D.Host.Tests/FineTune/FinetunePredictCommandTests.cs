@@ -139,6 +139,21 @@ public sealed class FinetunePredictCommandTests(FineTuneFixture fx) : IClassFixt
         Assert.All(labels.Voxels, v => Assert.InRange(v, 0, 4));
     }
 
+    [Fact]
+    public void Finetune_and_predict_are_refused_with_exit_2_when_memory_is_short()
+    {
+        string[] short64 = [.. FineTuneFixture.Coarse, "-D", "spark3d.model.device.memory-available=64MiB"];
+        var (code, _, err) = ConsoleCapture.RunWithError([.. short64, "finetune", "--data", fx.Data, "--run-dir", Path.Combine(fx.Root, "short"),
+            "--steps", "3", "--from-scratch", "--preset", "tiny", "--patch", "32"]);
+        Assert.Equal(2, code);
+        Assert.Contains("spark3d finetune: not enough memory: tiny, patch 32×32×32, batch 2, fp32 on cpu needs about ", err, StringComparison.Ordinal);
+        Assert.Contains("64 MiB is available", err, StringComparison.Ordinal);
+        (code, _, err) = ConsoleCapture.RunWithError([.. short64, "predict", "--model", fx.Run, "--input", Path.Combine(fx.Data, "imagesTr"),
+            "--output", Path.Combine(fx.Root, "pred-short")]);
+        Assert.Equal(2, code);
+        Assert.Contains("spark3d predict: not enough memory: tiny, patch 32×32×32, batch 1, fp32 on cpu", err, StringComparison.Ordinal);
+    }
+
     /// <summary>nibabel (Debian's python) compares shape and affine of the two files; prints "ok" or the difference.</summary>
     private static string NibabelSameGrid(string input, string output)
     {
