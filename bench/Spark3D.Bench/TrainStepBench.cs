@@ -2,7 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Spark3D.Model.Losses;
+using Spark3D.Model.Devices;
 using Spark3D.Model.Mae;
+using Spark3D.Model.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -10,9 +12,15 @@ namespace Spark3D.Bench;
 
 /// <summary>
 /// `train-step`: one SparK MAE training step (forward, masked MSE, backward, clip 12, SGD Nesterov 0.99), ours vs the
-/// PyTorch twin (bench/python/train_step.py), same preset / patch / batch / threads, each in its own child process
-/// (so peak RSS = that run's VmHWM) with jemalloc preloaded when present. Prints median step times and their ratio.
+/// PyTorch twin (bench/python/train_step.py), same preset / patch / batch / threads / device / dtype, each in its own child
+/// process (so peak RSS = that run's VmHWM) with jemalloc preloaded when present. Prints median step times and their ratio.
 ///   train-step [--presets tiny,small] [--patch 64] [--batch 2] [--threads 2] [--steps 5] [--warmup 2] [--rounds 1]
+///              [--dtype fp32|bf16] [--torch-dtype fp32|bf16|amp-bf16] [--device cpu|cuda] [--tf32 1|0] [--libtorch-path DIR]
+/// --dtype bf16 is the product's scheme on both sides (bf16 compute copy, fp32 master weights, fp32 loss; docs/cuda.md);
+/// --torch-dtype amp-bf16 runs PyTorch's autocast instead on the PyTorch side only (TorchSharp has none), for reference.
+/// Our worker initialises libtorch through TorchRuntime.Initialize, so --libtorch-path can name a CUDA libtorch 2.10.
+/// On CUDA both sides synchronise before reading the clock; peak GPU memory is PyTorch's max_memory_allocated and -1 on
+/// our side (TorchSharp 0.107 exposes no CUDA memory statistics).
 /// </summary>
 internal static class TrainStepBench
 {
@@ -28,23 +36,31 @@ internal static class TrainStepBench
     {
         string script = FindScript();
         Console.WriteLine($"train-step: patch {o.Batch}x1x{o.Patch}^3, threads {o.Threads}, {o.Warmup} warm-up + {o.Steps} timed steps, " +
-                          $"block {o.Block}, ratio {o.Ratio}, jemalloc {(File.Exists(Jemalloc) ? "preloaded" : "MISSING (apt-get install libjemalloc2)")}");
-        Console.WriteLine($"{"preset",-8} {"ours s",9} {"torch s",9} {"ratio",7} {"ours RSS MiB",13} {"torch RSS MiB",14}");
+                          $"block {o.Block}, ratio {o.Ratio}, device {o.Device}, dtype ours {o.DType} / torch {o.TorchDType}, " +
+                          $"jemalloc {(File.Exists(Jemalloc) ? "preloaded" : "MISSING (apt-get install libjemalloc2)")}");
+        Console.WriteLine($"{"preset",-8} {"ours s",9} {"torch s",9} {"ratio",7} {"ours RSS MiB",13} {"torch RSS MiB",14} {"ours GPU MiB",13} {"torch GPU MiB",14}");
         foreach (string preset in o.Presets)
         {
             for (int round = 0; round < o.Rounds; round++)
             {
-                string common = $"--preset {preset} --patch {o.Patch} --batch {o.Batch} --threads {o.Threads} --steps {o.Steps} --warmup {o.Warmup} --block {o.Block} --ratio {o.Ratio.ToString(CultureInfo.InvariantCulture)}";
+                string common = $"--preset {preset} --patch {o.Patch} --batch {o.Batch} --threads {o.Threads} --steps {o.Steps} --warmup {o.Warmup} --block {o.Block} " +
+                                $"--ratio {o.Ratio.ToString(CultureInfo.InvariantCulture)} --device {o.Device} --tf32 {(o.Tf32 ? 1 : 0)}";
+                string oursArgs = $"{SelfCommand().prefix}train-step --worker {common} --dtype {o.DType}" + (o.LibTorchPath is { } lt ? $" --libtorch-path \"{lt}\"" : "");
+                string torchArgs = $"{script} {common} --dtype {o.TorchDType}";
                 // Alternate who goes first so background load does not always hit the same side.
                 JsonElement ours, torchRun;
-                if (round % 2 == 0) { torchRun = RunChild(o.Python, $"{script} {common}"); ours = RunChild(SelfCommand().exe, $"{SelfCommand().prefix}train-step --worker {common}"); }
-                else { ours = RunChild(SelfCommand().exe, $"{SelfCommand().prefix}train-step --worker {common}"); torchRun = RunChild(o.Python, $"{script} {common}"); }
+                if (round % 2 == 0) { torchRun = RunChild(o.Python, torchArgs); ours = RunChild(SelfCommand().exe, oursArgs); }
+                else { ours = RunChild(SelfCommand().exe, oursArgs); torchRun = RunChild(o.Python, torchArgs); }
                 double a = ours.GetProperty("median_s").GetDouble(), b = torchRun.GetProperty("median_s").GetDouble();
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{preset,-8} {a,9:F3} {b,9:F3} {a / b,7:F3} {ours.GetProperty("peak_rss_mib").GetDouble(),13:F0} {torchRun.GetProperty("peak_rss_mib").GetDouble(),14:F0}"));
+                    $"{preset,-8} {a,9:F3} {b,9:F3} {a / b,7:F3} {ours.GetProperty("peak_rss_mib").GetDouble(),13:F0} {torchRun.GetProperty("peak_rss_mib").GetDouble(),14:F0} " +
+                    $"{ours.GetProperty("peak_gpu_mib").GetDouble(),13:F0} {torchRun.GetProperty("peak_gpu_mib").GetDouble(),14:F0}"));
                 Console.WriteLine($"         steps ours [{Steps(ours)}] torch [{Steps(torchRun)}]");
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"         last loss ours {ours.GetProperty("last_loss").GetDouble():F4} torch {torchRun.GetProperty("last_loss").GetDouble():F4}"));
             }
         }
+        if (o.Device == "cuda") Console.WriteLine("ours GPU MiB = -1: TorchSharp 0.107 exposes no CUDA memory statistics.");
         return 0;
     }
 
@@ -53,27 +69,39 @@ internal static class TrainStepBench
 
     private static int RunWorker(Options o)
     {
-        torch.set_num_threads(o.Threads);
+        // Before any other torch call: loads an external libtorch (--libtorch-path), picks the device, sets the threads.
+        var runtime = TorchRuntime.Initialize(new DeviceOptions(o.Device == "cuda" ? DeviceMode.Cuda : DeviceMode.Cpu, o.LibTorchPath,
+            o.Tf32, Bf16: o.DType == "bf16", o.Threads));
+        var device = runtime.Device;
         torch.manual_seed(0);
         using var gen = new Generator(0);
-        using var mae = SparkMae.FromPreset(o.Presets[0]);
+        string preset = o.Presets[0];
+        // bf16: the product's scheme (MixedPrecisionNetwork); fp32: master and compute are the same network.
+        using var net = MixedPrecisionNetwork<SparkMae>.Create(SparkMae.FromPreset(preset, device: device), runtime.ComputeDType,
+            () => SparkMae.FromPreset(preset, device: device));
         using var loss = new MaskedReconstructionLoss();
-        using var sgd = optim.SGD(mae.parameters(), 1e-2, momentum: 0.99, nesterov: true, weight_decay: 3e-5);
+        using var sgd = optim.SGD(net.Master.parameters(), 1e-2, momentum: 0.99, nesterov: true, weight_decay: 3e-5);
         int grid = o.Patch / o.Block;
         var times = new List<double>();
         double last = double.NaN;
         for (int i = 0; i < o.Warmup + o.Steps; i++)
         {
             using var scope = NewDisposeScope();
-            var image = torch.randn([o.Batch, 1, o.Patch, o.Patch, o.Patch], generator: gen);
-            var mask = BlockMask(o.Batch, grid, o.Ratio, gen);
+            var image = torch.randn([o.Batch, 1, o.Patch, o.Patch, o.Patch], generator: gen).to(device);
+            var mask = BlockMask(o.Batch, grid, o.Ratio, gen).to(device);
+            if (runtime.IsCuda) torch.cuda.synchronize(device);
             var sw = Stopwatch.StartNew();
             sgd.zero_grad();
-            var l = loss.forward(mae.forward(image, mask), image, mask);
+            net.MasterWeights?.BeginStep();
+            var reconstruction = ComputePrecision.To(net.Compute.forward(net.ToCompute(image), mask), ScalarType.Float32);
+            var l = loss.forward(reconstruction, image, mask);
             l.backward();
-            nn.utils.clip_grad_norm_(mae.parameters(), 12.0);
+            net.MasterWeights?.GradientsToMaster();
+            nn.utils.clip_grad_norm_(net.Master.parameters(), 12.0);
             sgd.step();
+            net.MasterWeights?.CopyToCompute();
             last = l.item<float>();
+            if (runtime.IsCuda) torch.cuda.synchronize(device);
             sw.Stop();
             if (i >= o.Warmup) times.Add(sw.Elapsed.TotalSeconds);
         }
@@ -81,9 +109,10 @@ internal static class TrainStepBench
         Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
         {
             ["impl"] = "torchsharp libtorch " + torch.__version__,
-            ["preset"] = o.Presets[0], ["patch"] = o.Patch, ["batch"] = o.Batch, ["threads"] = o.Threads,
+            ["preset"] = preset, ["patch"] = o.Patch, ["batch"] = o.Batch, ["threads"] = runtime.Threads,
+            ["device"] = o.Device, ["dtype"] = o.DType,
             ["median_s"] = sorted[sorted.Count / 2], ["min_s"] = sorted[0], ["steps_s"] = times,
-            ["peak_rss_mib"] = VmHwmMib(), ["last_loss"] = last,
+            ["peak_rss_mib"] = VmHwmMib(), ["peak_gpu_mib"] = -1.0, ["last_loss"] = last,
         }));
         return 0;
     }
@@ -148,11 +177,11 @@ internal static class TrainStepBench
     }
 
     private sealed record Options(bool Worker, string[] Presets, int Patch, int Batch, int Threads, int Steps, int Warmup,
-        int Block, double Ratio, int Rounds, string Python)
+        int Block, double Ratio, int Rounds, string Python, string Device, string DType, string TorchDType, bool Tf32, string? LibTorchPath)
     {
         public static Options Parse(string[] args)
         {
-            var o = new Options(false, ["tiny", "small"], 64, 2, 2, 5, 2, 16, 0.75, 1, "/usr/bin/python3");
+            var o = new Options(false, ["tiny", "small"], 64, 2, 2, 5, 2, 16, 0.75, 1, "/usr/bin/python3", "cpu", "fp32", "", true, null);
             for (int i = 0; i < args.Length; i++)
             {
                 string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
@@ -170,10 +199,18 @@ internal static class TrainStepBench
                     "--ratio" => o with { Ratio = double.Parse(Next(), CultureInfo.InvariantCulture) },
                     "--rounds" => o with { Rounds = NextInt() },
                     "--python" => o with { Python = Next() },
+                    "--device" => o with { Device = OneOf(Next(), "--device", "cpu", "cuda") },
+                    "--dtype" => o with { DType = OneOf(Next(), "--dtype", "fp32", "bf16") },
+                    "--torch-dtype" => o with { TorchDType = OneOf(Next(), "--torch-dtype", "fp32", "bf16", "amp-bf16") },
+                    "--tf32" => o with { Tf32 = NextInt() != 0 },
+                    "--libtorch-path" => o with { LibTorchPath = Next() },
                     _ => throw new ArgumentException($"Unknown train-step option '{args[i]}'."),
                 };
             }
-            return o;
+            return o.TorchDType.Length == 0 ? o with { TorchDType = o.DType } : o;
         }
+
+        private static string OneOf(string value, string option, params string[] allowed) =>
+            allowed.Contains(value) ? value : throw new ArgumentException($"{option} must be one of {string.Join(", ", allowed)}, got '{value}'.");
     }
 }

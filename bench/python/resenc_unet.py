@@ -23,6 +23,14 @@ PRESETS = {
 }
 EPS = 1e-5
 SLOPE = 0.01
+# bf16 rules shared with Spark3D.Model.Training.ComputePrecision: norm statistics and visible counts in fp32.
+REDUCED = (torch.bfloat16, torch.float16)
+BF16_CONV_TRANSPOSE_CPU_BROKEN = int(torch.__version__.split(".")[0]) < 2
+
+
+def wide(x):
+    """x in fp32 when it is bf16/fp16 (for statistics), else x itself."""
+    return x.float() if x.dtype in REDUCED else x
 
 
 def upsample_mask(grid, size):
@@ -46,13 +54,16 @@ class SparseContext:
             if size in self.masks:
                 continue
             m = upsample_mask(grid, size)
-            self.masks[size] = None if m is None else (m, m > 0.5, m.sum(dim=(2, 3, 4), keepdim=True).clamp_min(1.0))
+            count = None if m is None else m.sum(dim=(2, 3, 4), keepdim=True, dtype=wide(m).dtype).clamp_min(1.0)
+            self.masks[size] = None if m is None else (m, m > 0.5, count)
 
     def get(self, x):
         return self.masks[tuple(x.shape[2:])]
 
 
 def masked_instance_norm(x, m, count, weight, bias, eps=EPS):
+    out_dtype = x.dtype
+    x = wide(x)  # E[x^2] - E[x]^2 cancels in bf16
     xm = x * m
     mean = xm.sum(dim=(2, 3, 4), keepdim=True).div_(count)
     mean_sq = xm.square().sum(dim=(2, 3, 4), keepdim=True).div_(count)
@@ -64,7 +75,16 @@ def masked_instance_norm(x, m, count, weight, bias, eps=EPS):
     shift = -(mean * scale)
     if bias is not None:
         shift = shift + bias.view(1, c, 1, 1, 1)
-    return torch.addcmul(shift, x, scale).mul_(m)
+    return torch.addcmul(shift, x, scale).mul_(m).to(out_dtype)
+
+
+def conv3d(conv, x):
+    """conv(x), in fp32 for a bf16 CPU input of depth <= 2 (Spark3D.Model.Networks.Conv3dPrecision: libtorch 2.10's
+    oneDNN bf16 kernel gets the weight gradient wrong there)."""
+    if x.dtype in REDUCED and x.device.type == "cpu" and x.shape[2] <= 2 and conv.kernel_size[0] > 1:
+        b = None if conv.bias is None else conv.bias.float()
+        return F.conv3d(x.float(), conv.weight.float(), b, conv.stride, conv.padding, conv.dilation, conv.groups).to(x.dtype)
+    return conv(x)
 
 
 class ConvNormAct(nn.Module):
@@ -75,7 +95,7 @@ class ConvNormAct(nn.Module):
         self.act = act
 
     def forward(self, x, sp=None):
-        y = self.conv(x)
+        y = conv3d(self.conv, x)
         m = sp.get(y) if sp is not None else None
         if m is None:
             y = self.norm(y)
@@ -114,7 +134,9 @@ class ResidualSkip(nn.Module):
 
     def forward(self, x, sp=None):
         if self.pool_key is not None:
-            x = self._modules[self.pool_key](x)
+            pool = self._modules[self.pool_key]
+            # CPU avg_pool3d has no bf16 kernel: pool in fp32 there, as the C# side does.
+            x = pool(x.float()).to(x.dtype) if x.dtype in REDUCED and x.device.type == "cpu" else pool(x)
             m = sp.get(x) if sp is not None else None
             if m is not None:
                 x = x.mul_(m[0])
@@ -185,8 +207,16 @@ class UNetDecoder(nn.Module):
     def forward(self, skips):
         x = skips[-1]
         for s in range(len(self.stages)):
-            x = self.stages[s](torch.cat((self.transpconvs[s](x), skips[-(s + 2)]), 1))
+            x = self.stages[s](torch.cat((self._up(s, x), skips[-(s + 2)]), 1))
         return self.seg_layers[-1](x)
+
+    def _up(self, s, x):
+        t = self.transpconvs[s]
+        if x.dtype in REDUCED and x.device.type == "cpu" and BF16_CONV_TRANSPOSE_CPU_BROKEN:
+            # PyTorch 1.13's CPU bf16 conv_transpose3d fails (mkldnn: wrong channel check; slow path: no kernel), so this
+            # twin-only fallback runs it in fp32. libtorch 2.10 (the C# side) and CUDA run it in bf16.
+            return F.conv_transpose3d(x.float(), t.weight.float(), t.bias.float(), t.stride).to(x.dtype)
+        return t(x)
 
 
 class ResidualEncoderUNet(nn.Module):
@@ -233,13 +263,24 @@ class SparkMae(nn.Module):
             for i, f in enumerate(skips):
                 m = sp.get(f)
                 if m is None:
-                    f = F.instance_norm(f, eps=EPS)
+                    f = F.instance_norm(wide(f), eps=EPS).to(f.dtype)
                 else:
                     f = masked_instance_norm(f, m[0], m[2], None, None)
                     f = torch.where(m[1], f, self.mask_tokens[i])
-                dense.append(self.densify_projs[i](f))
+                proj = self.densify_projs[i]
+                dense.append(conv3d(proj, f) if isinstance(proj, nn.Conv3d) else proj(f))
             skips = dense
         return self.architecture.decoder(skips)
+
+
+def cast_for_compute(module, dtype):
+    """Casts module to dtype in place, keeping InstanceNorm parameters fp32 (ComputePrecision.CastForCompute)."""
+    module.to(dtype)
+    if dtype in REDUCED:
+        for m in module.modules():
+            if isinstance(m, nn.InstanceNorm3d):
+                m.float()
+    return module
 
 
 def masked_mse(rec, target, grid):

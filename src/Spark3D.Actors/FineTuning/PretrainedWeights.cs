@@ -15,18 +15,30 @@ public static class PretrainedWeights
 {
     private const string MaePrefix = "architecture.";
 
-    /// <summary>Resolves <paramref name="path"/>: a checkpoint file, a checkpoint folder (its newest readable checkpoint),
-    /// or a run folder holding <c>checkpoints/</c>.</summary>
+    /// <summary>Resolves <paramref name="path"/>: a checkpoint file; a store's pointer file such as
+    /// <c>checkpoints/latest</c> (what users tab-complete to), read like its folder; a checkpoint folder (its newest
+    /// readable checkpoint); or a run folder holding <c>checkpoints/</c>.</summary>
+    /// <param name="path">What the user named.</param>
+    /// <param name="onWarning">Gets the store's fallback warnings (a newest checkpoint that does not verify).</param>
     /// <exception cref="FileNotFoundException">Nothing usable there.</exception>
-    public static Checkpoint ReadCheckpoint(string path)
+    /// <exception cref="CorruptCheckpointException">A named checkpoint file (not a pointer) that does not verify.</exception>
+    public static Checkpoint ReadCheckpoint(string path, Action<string>? onWarning = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        if (File.Exists(path)) return CheckpointStore.Read(path);
-        string? dir = Directory.Exists(Path.Combine(path, "checkpoints")) ? Path.Combine(path, "checkpoints")
-            : Directory.Exists(path) ? path : null;
+        string? dir;
+        if (File.Exists(path))
+        {
+            if (!CheckpointStore.IsPointerFile(path, out _)) return CheckpointStore.Read(path);
+            dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        }
+        else
+        {
+            dir = Directory.Exists(Path.Combine(path, "checkpoints")) ? Path.Combine(path, "checkpoints")
+                : Directory.Exists(path) ? path : null;
+        }
         if (dir is null) throw new FileNotFoundException($"Pre-trained checkpoint not found: {path}", path);
         var store = new CheckpointStore(dir, keepLast: int.MaxValue);
-        return store.TryLoadLatest(out var c) ? c : throw new FileNotFoundException($"{path}: no readable checkpoint (step-*.ckpt) in {dir}", path);
+        return store.TryLoadLatest(out var c, onWarning) ? c : throw new FileNotFoundException($"{path}: no readable checkpoint (step-*.ckpt) in {dir}", path);
     }
 
     /// <summary>Transfers the weights selected by <paramref name="includeDecoder"/> from <paramref name="checkpoint"/>.</summary>

@@ -15,6 +15,7 @@ namespace Spark3D.Actors.FineTuning;
 /// <param name="Device">Compute device (CPU when null).</param>
 /// <param name="ConfigText">Resolved configuration stored in each checkpoint.</param>
 /// <param name="Seed">Seed of torch's generator for the He init (fresh starts are reproducible).</param>
+/// <param name="ComputeDType">Forward/backward dtype: Float32, or BFloat16 with fp32 master weights.</param>
 public sealed record SegmentationEngineOptions(
     string Preset,
     int NumClasses,
@@ -26,4 +27,5 @@ public sealed record SegmentationEngineOptions(
     bool TransferDecoder = false,
     Device? Device = null,
     string? ConfigText = null,
-    long Seed = 42);
+    long Seed = 42,
+    ScalarType ComputeDType = ScalarType.Float32);

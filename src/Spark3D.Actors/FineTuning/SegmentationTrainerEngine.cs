@@ -14,12 +14,15 @@ namespace Spark3D.Actors.FineTuning;
 /// given) trained with Dice + CE. With a <see cref="SawtoothFineTuneSchedule"/> the first stage optimises the decoder only
 /// (<c>decoder.*</c>, never the encoder: it is frozen and outside the optimiser), then a NEW optimiser over the whole
 /// network takes over at <see cref="SawtoothFineTuneSchedule.AllStageStart"/>. Any other schedule trains everything from
-/// step 0. Checkpoints hold weights, optimiser state, schedule and the data cursor; restoring is exact.
+/// step 0. Checkpoints hold weights, optimiser state, schedule and the data cursor; restoring is exact. In bf16 the
+/// network runs on a bf16 compute twin; freezing, the optimiser, the transfer and checkpoints use the fp32 masters
+/// (<see cref="MixedPrecisionNetwork{TModule}"/>), and Dice + CE is computed in fp32.
 /// </summary>
 public sealed class SegmentationTrainerEngine : ITrainerEngine
 {
     private readonly SegmentationEngineOptions _options;
-    private readonly ResidualEncoderUNet _network;
+    private readonly MixedPrecisionNetwork<ResidualEncoderUNet> _precision;
+    private readonly ResidualEncoderUNet _network; // the fp32 masters
     private readonly DiceCELoss _loss = new();
     private readonly CheckpointStore _store;
     private readonly Device _device;
@@ -44,7 +47,9 @@ public sealed class SegmentationTrainerEngine : ITrainerEngine
                 throw new InvalidOperationException($"The pre-trained checkpoint provided no weights for this network ({TransferReport}).");
         }
         _network.to(_device);
-        _network.train();
+        _precision = MixedPrecisionNetwork<ResidualEncoderUNet>.Create(_network, options.ComputeDType,
+            () => ResidualEncoderUNet.FromPreset(options.Preset, 1, options.NumClasses, _device));
+        _precision.Train();
         _store = new CheckpointStore(options.CheckpointDirectory, options.KeepLast);
     }
 
@@ -54,8 +59,11 @@ public sealed class SegmentationTrainerEngine : ITrainerEngine
     /// <summary>What the pre-trained transfer did (null when training from scratch).</summary>
     public WeightTransferReport? TransferReport { get; }
 
-    /// <summary>The network being trained.</summary>
+    /// <summary>The network being trained (its fp32 master weights).</summary>
     public ResidualEncoderUNet Network => _network;
+
+    /// <summary>The network forward and backward run on: <see cref="Network"/> in fp32, its bf16 twin in bf16.</summary>
+    public ResidualEncoderUNet ComputeNetwork => _precision.Compute;
 
     /// <summary>Whether the optimiser step at <paramref name="step"/> updates the decoder only.</summary>
     public bool DecoderOnlyAt(long step) => _options.Schedule is SawtoothFineTuneSchedule s && s.TrainsDecoderOnly(step);
@@ -96,6 +104,7 @@ public sealed class SegmentationTrainerEngine : ITrainerEngine
         // The saved optimiser is the one that ran the last completed step (Step - 1).
         EnsureOptimizerFor(Math.Max(0, checkpoint.Step - 1));
         checkpoint.Restore(_network, _optimizer);
+        _precision.SyncCompute();
         Step = checkpoint.Step;
         return checkpoint.DataCursorJson is { } json
             ? PipelineCursor.FromJson(json)
@@ -107,7 +116,7 @@ public sealed class SegmentationTrainerEngine : ITrainerEngine
     {
         _optimizer?.Dispose();
         _loss.Dispose();
-        _network.Dispose();
+        _precision.Dispose();
     }
 
     private void EnsureOptimizerFor(long step)
@@ -123,7 +132,7 @@ public sealed class SegmentationTrainerEngine : ITrainerEngine
             : _network.parameters().ToList();
         _optimizer = OptimizerFactory.Create(parameters, _options.Optimizer);
         _optimizerIsDecoderOnly = decoderOnly;
-        _step = new TrainingStep(_optimizer, ComputeLoss, _options.Schedule, _options.Optimizer);
+        _step = new TrainingStep(_optimizer, ComputeLoss, _options.Schedule, _options.Optimizer, masterWeights: _precision.MasterWeights);
     }
 
     private Tensor ComputeLoss()
@@ -144,6 +153,7 @@ public sealed class SegmentationTrainerEngine : ITrainerEngine
         var y = tensor(labels, [n, first.D, first.H, first.W]).to(_device);
         if (y.max().item<long>() >= _options.NumClasses || y.min().item<long>() < 0)
             throw new InvalidDataException($"A label map holds values outside [0, {_options.NumClasses - 1}].");
-        return _loss.forward(_network.forward(x), y);
+        var logits = _precision.Compute.forward(_precision.ToCompute(x)).to(ScalarType.Float32);
+        return _loss.forward(logits, y);
     }
 }

@@ -1,8 +1,11 @@
 using System.CommandLine;
 using Spark3D.Data.Nifti;
+using Spark3D.Host.Config;
 using Spark3D.Host.FineTune;
+using Spark3D.Host.Memory;
 using Spark3D.Model.Checkpoints;
 using Spark3D.Model.Devices;
+using Spark3D.Model.Training;
 
 namespace Spark3D.Host.Commands;
 
@@ -24,12 +27,16 @@ internal static class PredictCommand
         {
             try
             {
-                var settings = FineTuneSettings.FromConfig(GlobalOptions.LoadConfig(r));
+                var config = GlobalOptions.LoadConfig(r);
+                var settings = FineTuneSettings.FromConfig(config);
                 double ov = r.GetValue(overlap) ?? settings.Overlap;
                 if (ov is < 0 or >= 1) throw new ArgumentException($"--overlap must be in [0, 1), got {ov}.");
                 var files = Inputs(r.GetValue(input)!);
                 var runtime = TorchRuntime.Initialize(settings.Device);
-                using var predictor = SegmentationPredictor.Open(r.GetValue(model)!, runtime.Device);
+                var p = CommandWorkloads.Predict(FineTunedModel.Read(r.GetValue(model)!), runtime, files);
+                string? memory = MemoryPreflightStep.Run(MemoryPreflightMapper.FromConfig(config), p.Workload, p.Current, p.Alternatives, Console.Error);
+                if (memory is not null) Console.Out.WriteLine(memory);
+                using var predictor = SegmentationPredictor.Open(r.GetValue(model)!, runtime.Device, runtime.ComputeDType);
                 string outDir = r.GetValue(output)!;
                 Directory.CreateDirectory(outDir);
                 foreach (var file in files)
@@ -40,8 +47,14 @@ internal static class PredictCommand
                     NiftiWriter.Write(target, labels, NiftiDataType.UInt8);
                     Console.Out.WriteLine($"{file} -> {target} ({labels.Shape})");
                 }
-                Console.Out.WriteLine($"spark3d predict: {files.Count} label maps written to {Path.GetFullPath(outDir)} (model step {predictor.Step}).");
+                Console.Out.WriteLine($"spark3d predict: {files.Count} label maps written to {Path.GetFullPath(outDir)} (model step {predictor.Step}, " +
+                                      $"{ComputePrecision.Name(predictor.ComputeDType)} on {runtime.Device.type.ToString().ToLowerInvariant()}).");
                 return 0;
+            }
+            catch (MemoryPreflightException e)
+            {
+                Console.Error.WriteLine("spark3d predict: " + e.Message);
+                return 2;
             }
             catch (Exception e) when (e is IOException or NiftiFormatException or InvalidDataException or ArgumentException
                                           or CheckpointNotFoundException or CorruptCheckpointException or DeviceUnavailableException)

@@ -3,8 +3,10 @@ using System.Globalization;
 using Spark3D.Actors.Pipeline;
 using Spark3D.Actors.Pipeline.Engine;
 using Spark3D.Host.Config;
+using Spark3D.Host.Memory;
 using Spark3D.Host.Pretrain;
 using Spark3D.Model.Devices;
+using Spark3D.Model.Training;
 
 namespace Spark3D.Host.Commands;
 
@@ -35,6 +37,11 @@ internal static class PretrainCommand
                 var config = PretrainSettings.Resolve(GlobalOptions.LoadConfig(result), flags);
                 return Run(config, PretrainSettings.IsDemo(flags, config));
             }
+            catch (MemoryPreflightException e)
+            {
+                Console.Error.WriteLine($"spark3d pretrain: {e.Message}");
+                return 2;
+            }
             catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException or FormatException
                                           or DeviceUnavailableException or Akka.Configuration.ConfigurationException
                                           or UnauthorizedAccessException or InvalidOperationException)
@@ -58,6 +65,7 @@ internal static class PretrainCommand
 
         string dataDirectory = demo ? BuildDemoData(config) : Path.GetFullPath(config.GetString("spark3d.pretrain.data"));
         var runtime = TorchRuntime.Initialize(ModelOptionsMapper.Device(config));
+        var memory = CheckMemory(config, runtime, pipeline.BatchSize);
         using var data = PretrainData.Open(dataDirectory, config);
         var engineOptions = new SparkTrainerOptions
         {
@@ -67,6 +75,7 @@ internal static class PretrainCommand
             Optimizer = TrainOptionsMapper.Optimizer(config),
             Schedule = TrainOptionsMapper.Schedule(config, totalSteps),
             Device = runtime.Device,
+            ComputeDType = runtime.ComputeDType,
             CheckpointDirectory = config.GetString("spark3d.checkpoint.directory", "checkpoints"),
             KeepLastCheckpoints = config.GetInt("spark3d.checkpoint.keep-last", 3),
             TensorBoardDirectory = telemetry.TensorBoardEnabled ? telemetry.TensorBoardDirectory : null,
@@ -80,9 +89,10 @@ internal static class PretrainCommand
         var engines = new SparkTrainerEngineFactory(engineOptions, w => Console.Error.WriteLine("warning: " + OneLine(w)));
 
         Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"spark3d pretrain: {engineOptions.Network.Preset} on {runtime.Device.type.ToString().ToLowerInvariant()} ({runtime.Threads} threads), " +
+            $"spark3d pretrain: {engineOptions.Network.Preset} on {runtime.Device.type.ToString().ToLowerInvariant()} ({runtime.Threads} threads, {ComputePrecision.Name(runtime.ComputeDType)}), " +
             $"patch {data.PatchSize}, batch {pipeline.BatchSize}, {totalSteps} steps, {data.Catalog.Volumes.Count} volumes from {dataDirectory} [{data.Kind}]"));
         Console.Out.WriteLine($"run directory: {runDirectory}");
+        if (memory is not null) Console.Out.WriteLine(memory);
 
         using var prometheus = new PrometheusExport(telemetry, w => Console.Error.WriteLine(w));
         if (prometheus.Url is { } url) Console.Out.WriteLine($"metrics: {url}");
@@ -96,6 +106,13 @@ internal static class PretrainCommand
         Report(outcome, runDirectory, engineOptions);
         if (outcome.ExitCode != 0) Console.Error.WriteLine($"spark3d pretrain: {OneLine(outcome.Reason)}");
         return outcome.ExitCode;
+    }
+
+    /// <summary>The memory preflight (before the network is built); the summary line, or null.</summary>
+    private static string? CheckMemory(Akka.Configuration.Config config, TorchRuntimeInfo runtime, int batch)
+    {
+        var p = CommandWorkloads.Pretrain(config, runtime, batch);
+        return MemoryPreflightStep.Run(MemoryPreflightMapper.FromConfig(config), p.Workload, p.Current, p.Alternatives, Console.Error);
     }
 
     private static string BuildDemoData(Akka.Configuration.Config config)

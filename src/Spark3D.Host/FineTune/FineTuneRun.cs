@@ -57,12 +57,14 @@ public static class FineTuneRun
         }.WithPreprocess(settings.Preprocess);
 
         var runtime = TorchRuntime.Initialize(settings.Device);
+        string? memory = CheckMemory(config, settings, runtime, pipeline.BatchSize, dataset.NumClasses, request.Pretrained is not null);
+        if (memory is not null) log.WriteLine(memory);
         Checkpoint? pretrained = null;
         if (request.Pretrained is { } path)
         {
             try
             {
-                pretrained = PretrainedWeights.ReadCheckpoint(path);
+                pretrained = PretrainedWeights.ReadCheckpoint(path, w => Console.Error.WriteLine("warning: " + w));
             }
             catch (Exception ex) when (ex is IOException or CorruptCheckpointException or CheckpointNotFoundException)
             {
@@ -92,11 +94,11 @@ public static class FineTuneRun
             settings.ForegroundProbability, settings.Mirror, settings.CaseCache));
         var engines = new SegmentationTrainerEngineFactory(new SegmentationEngineOptions(settings.Preset, dataset.NumClasses,
             settings.Optimizer, schedule, model.CheckpointPath(runDir), settings.KeepLast, pretrained, transferDecoder,
-            runtime.Device, configText, pipeline.Seed));
+            runtime.Device, configText, pipeline.Seed, runtime.ComputeDType));
 
         log.WriteLine($"fine-tuning {settings.Preset} on {cases.Count} labelled cases ({dataset.NumClasses} classes), patch {settings.PatchSize}, " +
                       $"batch {pipeline.BatchSize}, {request.Steps} steps, {(pretrained is null ? "from scratch" : "pre-trained")}, " +
-                      $"schedule {schedule.ToJson()}, device {runtime.Device}");
+                      $"schedule {schedule.ToJson()}, device {runtime.Device}, {ComputePrecision.Name(runtime.ComputeDType)}");
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cts.Cancel(); };
         Console.CancelKeyPress += onCancel;
@@ -111,6 +113,20 @@ public static class FineTuneRun
         finally
         {
             Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    /// <summary>The memory preflight before any network or checkpoint is loaded; refusal is a setup error (exit 2).</summary>
+    private static string? CheckMemory(Akka.Configuration.Config config, FineTuneSettings settings, TorchRuntimeInfo runtime, int batch, int classes, bool presetFixed)
+    {
+        var p = Memory.CommandWorkloads.Finetune(settings, runtime, batch, classes, presetFixed);
+        try
+        {
+            return Memory.MemoryPreflightStep.Run(MemoryPreflightMapper.FromConfig(config), p.Workload, p.Current, p.Alternatives, Console.Error);
+        }
+        catch (Exception e) when (e is Memory.MemoryPreflightException or ArgumentException)
+        {
+            throw new FineTuneSetupException(e.Message, e);
         }
     }
 

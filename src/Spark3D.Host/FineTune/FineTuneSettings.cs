@@ -64,18 +64,7 @@ public sealed record FineTuneSettings(
 
     private static OptimizerOptions ReadOptimizer(Akka.Configuration.Config config) => Config.TrainOptionsMapper.Optimizer(config);
 
-    private static DeviceOptions ReadDevice(Akka.Configuration.Config config)
-    {
-        var d = Section(config, "spark3d.model.device");
-        var mode = d.GetString("device") switch
-        {
-            "auto" => DeviceMode.Auto,
-            "cpu" => DeviceMode.Cpu,
-            "cuda" => DeviceMode.Cuda,
-            var v => throw new ArgumentException($"spark3d.model.device.device '{v}' is not auto, cpu or cuda."),
-        };
-        return new DeviceOptions(mode, d.GetString("libtorch-path"), d.GetBoolean("tf32"), d.GetBoolean("bf16"), d.GetInt("threads"));
-    }
+    private static DeviceOptions ReadDevice(Akka.Configuration.Config config) => Config.ModelOptionsMapper.Device(config);
 
     private static Akka.Configuration.Config Section(Akka.Configuration.Config config, string path) =>
         config.GetConfig(path) ?? throw new ArgumentException($"The configuration has no {path} section.");

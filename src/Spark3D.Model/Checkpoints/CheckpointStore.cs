@@ -14,6 +14,9 @@ public sealed partial class CheckpointStore
     /// <summary>Name of the pointer file holding the newest checkpoint's file name.</summary>
     public const string LatestPointerName = "latest";
 
+    // The pointer holds one file name; anything larger is not a pointer (e.g. a checkpoint named 'latest').
+    private const long MaxPointerBytes = 4096;
+
     private readonly Action<string>? onWarning;
 
     /// <param name="directory">Created if missing.</param>
@@ -91,6 +94,22 @@ public sealed partial class CheckpointStore
     public Checkpoint LoadLatest(Action<string>? onWarning = null) =>
         TryLoadLatest(out var c, onWarning) ? c : throw new CheckpointNotFoundException($"{Directory}: no readable checkpoint (step-*.ckpt).");
 
+    /// <summary>
+    /// True when <paramref name="path"/> is a store's pointer file (like <see cref="LatestPointerName"/>): a small text file
+    /// whose only line names a <c>step-NNNNNN.ckpt</c>. <paramref name="checkpointName"/> is that name (no folder).
+    /// Anything else, a corrupt checkpoint included, is not a pointer.
+    /// </summary>
+    public static bool IsPointerFile(string path, [NotNullWhen(true)] out string? checkpointName)
+    {
+        checkpointName = null;
+        var info = new FileInfo(path);
+        if (!info.Exists || info.Length > MaxPointerBytes) return false;
+        var name = File.ReadAllText(path).Trim();
+        if (!CheckpointName().IsMatch(name)) return false;
+        checkpointName = name;
+        return true;
+    }
+
     /// <summary>Reads and verifies one checkpoint file.</summary>
     /// <exception cref="CorruptCheckpointException">Truncated, altered or not a checkpoint.</exception>
     public static Checkpoint Read(string path)
@@ -111,16 +130,15 @@ public sealed partial class CheckpointStore
         var pointer = Path.Combine(Directory, LatestPointerName);
         if (File.Exists(pointer))
         {
-            var name = File.ReadAllText(pointer).Trim();
-            var target = Path.Combine(Directory, Path.GetFileName(name));
-            if (CheckpointName().IsMatch(Path.GetFileName(name)) && File.Exists(target))
+            var target = IsPointerFile(pointer, out var name) ? Path.Combine(Directory, name) : null;
+            if (target is not null && File.Exists(target))
             {
                 seen.Add(target);
                 yield return target;
             }
             else
             {
-                Warn($"{pointer}: points at '{name}', which is missing; scanning the directory.", null);
+                Warn($"{pointer}: points at '{name ?? "(not a checkpoint name)"}', which is missing; scanning the directory.", null);
             }
         }
         foreach (var f in List().Reverse())

@@ -1,4 +1,5 @@
 using Spark3D.Model.Networks;
+using Spark3D.Model.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -102,15 +103,18 @@ public sealed class SparkMae : Module<Tensor, Tensor, Tensor>
             var mask = sparse.For(f);
             if (mask is null)
             {
-                // A resolution coarser than the mask grid is all visible: plain non-affine IN, token unused.
-                f = functional.instance_norm(f, eps: options.DensifyNormEps);
+                // A resolution coarser than the mask grid is all visible: plain non-affine IN, token unused (in fp32 for a
+                // bf16 network, as every norm here: see ComputePrecision).
+                var dtype = f.dtype;
+                f = ComputePrecision.To(functional.instance_norm(ComputePrecision.To(f, ComputePrecision.Accumulation(dtype)), eps: options.DensifyNormEps), dtype);
             }
             else
             {
                 f = MaskedInstanceNorm.Apply(f, mask.Visible, mask.VisibleCount, null, null, options.DensifyNormEps);
                 f = torch.where(mask.VisibleBool, f, maskTokens![i]);
             }
-            dense[i] = densifyProjs![i].forward(f);
+            var proj = densifyProjs![i];
+            dense[i] = proj is Conv3d conv ? Conv3dPrecision.Forward(conv, f) : proj.forward(f);
         }
         return dense;
     }

@@ -39,7 +39,7 @@ public sealed class ConvNormAct : Module<Tensor, Tensor>
     internal Tensor Run(Tensor input, SparseContext? sparse)
     {
         using var scope = NewDisposeScope();
-        var y = conv.forward(input);
+        var y = Conv3dPrecision.Forward(conv, input);
         var mask = sparse?.For(y);
         if (mask is null)
         {

@@ -39,10 +39,20 @@ public sealed class ResidualSkip : Module<Tensor, Tensor>
         var x = input;
         if (pool is not null)
         {
-            x = pool.forward(x);
+            x = Pool(x);
             if (sparse is not null) x = sparse.MaskInPlace(x);
         }
         if (projection is not null) x = projection.Run(x, sparse);
         return scope.MoveToOuter(x);
+    }
+
+    // libtorch 2.10's CPU avg_pool3d has no bf16 kernel ("avg_pool3d_out_frame not implemented for 'BFloat16'"):
+    // there a bf16 input is pooled in fp32 and cast back (exact up to the final rounding).
+    private Tensor Pool(Tensor x)
+    {
+        if (!Training.ComputePrecision.IsReduced(x.dtype) || x.device_type != TorchSharp.DeviceType.CPU) return pool!.forward(x);
+        using var wide = x.to(ScalarType.Float32);
+        using var pooled = pool!.forward(wide);
+        return pooled.to(x.dtype);
     }
 }

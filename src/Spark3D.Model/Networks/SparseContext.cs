@@ -37,7 +37,8 @@ internal sealed class SparseContext : IDisposable
         if (masks.ContainsKey((d, h, w))) return;
         var visible = BlockMaskUpsampler.ToResolution(grid, d, h, w);
         if (visible is null) { masks[(d, h, w)] = null; return; }
-        var count = visible.sum([2, 3, 4], keepdim: true).clamp_min(1.0);
+        // Counts in fp32 even for a bf16 image: bf16 holds integers exactly only up to 256.
+        var count = visible.sum([2, 3, 4], keepdim: true, type: Training.ComputePrecision.Accumulation(visible.dtype)).clamp_min(1.0);
         masks[(d, h, w)] = new ResolutionMask(visible, visible.gt(0.5), count);
     }
 

@@ -7,6 +7,8 @@ namespace Spark3D.Model.Training;
 /// <summary>
 /// One optimiser step, network-agnostic: the caller's loss delegate runs the forward pass (and fetches its batch).
 /// Everything allocated inside the step is freed by a dispose scope, which keeps memory flat over long runs.
+/// With <see cref="MasterWeights"/> (bf16 compute) the optimiser holds the fp32 masters: gradients are copied to them
+/// before clipping and the non-finite check, and the updated masters are copied back to the compute network.
 /// </summary>
 public sealed class TrainingStep
 {
@@ -16,13 +18,17 @@ public sealed class TrainingStep
     private readonly double gradClip;
     private readonly IReadOnlyList<double> lrScales;
     private readonly List<Parameter> parameters;
+    private readonly MasterWeights? masterWeights;
 
     /// <param name="optimizer">From <see cref="OptimizerFactory"/>.</param>
     /// <param name="lossFn">Runs forward on the next batch and returns a scalar loss (called inside the dispose scope).</param>
     /// <param name="schedule">Learning rate per step.</param>
     /// <param name="gradClip">Global L2 norm clip; &lt;= 0 disables clipping.</param>
     /// <param name="lrScales">Per optimiser parameter group multiplier (defaults to 1 for every group).</param>
-    public TrainingStep(OptimizerHelper optimizer, Func<Tensor> lossFn, LrSchedule schedule, double gradClip, IReadOnlyList<double>? lrScales = null)
+    /// <param name="masterWeights">Set when the loss runs on a reduced-precision compute network and the optimiser holds
+    /// its fp32 masters; null when the optimiser's parameters are the ones the loss differentiates.</param>
+    public TrainingStep(OptimizerHelper optimizer, Func<Tensor> lossFn, LrSchedule schedule, double gradClip, IReadOnlyList<double>? lrScales = null,
+        MasterWeights? masterWeights = null)
     {
         this.optimizer = optimizer ?? throw new ArgumentNullException(nameof(optimizer));
         this.lossFn = lossFn ?? throw new ArgumentNullException(nameof(lossFn));
@@ -33,11 +39,13 @@ public sealed class TrainingStep
         if (this.lrScales.Count != groups)
             throw new ArgumentException($"lrScales has {this.lrScales.Count} entries but the optimizer has {groups} parameter groups.", nameof(lrScales));
         parameters = optimizer.parameters().Cast<Parameter>().ToList();
+        this.masterWeights = masterWeights;
     }
 
     /// <summary>Creates a step from options (uses <see cref="OptimizerOptions.GradClip"/>).</summary>
-    public TrainingStep(OptimizerHelper optimizer, Func<Tensor> lossFn, LrSchedule schedule, OptimizerOptions options, IReadOnlyList<double>? lrScales = null)
-        : this(optimizer, lossFn, schedule, options.GradClip, lrScales) { }
+    public TrainingStep(OptimizerHelper optimizer, Func<Tensor> lossFn, LrSchedule schedule, OptimizerOptions options, IReadOnlyList<double>? lrScales = null,
+        MasterWeights? masterWeights = null)
+        : this(optimizer, lossFn, schedule, options.GradClip, lrScales, masterWeights) { }
 
     /// <summary>
     /// Runs step <paramref name="step"/>: set lr, zero grad, loss, backward, clip, optimiser step.
@@ -52,12 +60,14 @@ public sealed class TrainingStep
 
         using var scope = NewDisposeScope();
         optimizer.zero_grad();
+        masterWeights?.BeginStep();
         var loss = lossFn();
         if (loss.numel() != 1) throw new InvalidOperationException($"step {step}: the loss must be a scalar, got shape [{string.Join(",", loss.shape)}].");
         var lossValue = loss.to_type(ScalarType.Float64).item<double>();
         if (!double.IsFinite(lossValue)) throw new NonFiniteLossException(step, "loss", lossValue);
 
         loss.backward();
+        masterWeights?.GradientsToMaster();
         var norm = ClipOrMeasure();
         if (!double.IsFinite(norm))
         {
@@ -65,6 +75,7 @@ public sealed class TrainingStep
             throw new NonFiniteLossException(step, "gradient norm", norm);
         }
         optimizer.step();
+        masterWeights?.CopyToCompute();
         return new StepResult(step, lossValue, norm, lr, clock.Elapsed.TotalSeconds);
     }
 

@@ -38,7 +38,7 @@ public sealed class FineTuneFixture : IDisposable
         using (var mae = SparkMae.FromPreset("tiny"))
             new CheckpointStore(Path.Combine(Pretrain, "checkpoints"), 1).Save(Checkpoint.Capture(mae, null, 50));
         FineTuneResult = ConsoleCapture.RunWithError([.. Coarse, "finetune", "--data", Data, "--run-dir", Run, "--steps", "8",
-            "--pretrained", Pretrain, "--preset", "tiny", "--patch", "32", "--batch", "2"]);
+            "--pretrained", Path.Combine(Pretrain, "checkpoints", CheckpointStore.LatestPointerName), "--preset", "tiny", "--patch", "32", "--batch", "2"]);
     }
 
     public void Dispose() => Directory.Delete(Root, true);
@@ -125,6 +125,38 @@ public sealed class FinetunePredictCommandTests(FineTuneFixture fx) : IClassFixt
         Assert.Null(model.Pretrained);
         Assert.Equal("poly", model.Schedule!["kind"]!.GetValue<string>());
         Assert.Equal(0.01, model.Schedule!["lr0"]!.GetValue<double>());
+    }
+
+    [Fact]
+    public void With_bf16_finetune_and_predict_compute_in_bf16_and_say_so()
+    {
+        string run = Path.Combine(fx.Root, "bf16"), outDir = Path.Combine(fx.Root, "pred-bf16");
+        string[] bf16 = [.. FineTuneFixture.Coarse, "-D", "spark3d.model.device.bf16=true"];
+        var (code, stdout, stderr) = ConsoleCapture.RunWithError([.. bf16, "finetune", "--data", fx.Data, "--run-dir", run, "--steps", "3",
+            "--from-scratch", "--preset", "tiny", "--patch", "32"]);
+        Assert.True(code == 0, stdout + stderr);
+        Assert.Contains("device cpu, bf16", stdout, StringComparison.Ordinal);
+        (code, stdout, stderr) = ConsoleCapture.RunWithError([.. bf16, "predict", "--model", run, "--input", Path.Combine(fx.Data, "imagesTr", "ph0_0000.nii.gz"),
+            "--output", outDir]);
+        Assert.True(code == 0, stdout + stderr);
+        Assert.Contains("bf16", stdout, StringComparison.Ordinal);
+        var labels = NiftiReader.Read(Path.Combine(outDir, "ph0.nii.gz")).Volume;
+        Assert.All(labels.Voxels, v => Assert.InRange(v, 0, 4));
+    }
+
+    [Fact]
+    public void Finetune_and_predict_are_refused_with_exit_2_when_memory_is_short()
+    {
+        string[] short64 = [.. FineTuneFixture.Coarse, "-D", "spark3d.model.device.memory-available=64MiB"];
+        var (code, _, err) = ConsoleCapture.RunWithError([.. short64, "finetune", "--data", fx.Data, "--run-dir", Path.Combine(fx.Root, "short"),
+            "--steps", "3", "--from-scratch", "--preset", "tiny", "--patch", "32"]);
+        Assert.Equal(2, code);
+        Assert.Contains("spark3d finetune: not enough memory: tiny, patch 32×32×32, batch 2, fp32 on cpu needs about ", err, StringComparison.Ordinal);
+        Assert.Contains("64 MiB is available", err, StringComparison.Ordinal);
+        (code, _, err) = ConsoleCapture.RunWithError([.. short64, "predict", "--model", fx.Run, "--input", Path.Combine(fx.Data, "imagesTr"),
+            "--output", Path.Combine(fx.Root, "pred-short")]);
+        Assert.Equal(2, code);
+        Assert.Contains("spark3d predict: not enough memory: tiny, patch 32×32×32, batch 1, fp32 on cpu", err, StringComparison.Ordinal);
     }
 
     /// <summary>nibabel (Debian's python) compares shape and affine of the two files; prints "ok" or the difference.</summary>

@@ -74,6 +74,28 @@ public sealed class PretrainCommandTests
     }
 
     [Fact]
+    public void With_bf16_the_run_says_so_trains_and_its_checkpoint_holds_fp32_weights()
+    {
+        string root = PretrainTestData.TempDir("pretrain-bf16");
+        try
+        {
+            string data = Path.Combine(root, "data"), run = Path.Combine(root, "run");
+            PretrainTestData.WritePhantoms(data, 2);
+            var (code, output, error) = ConsoleCapture.RunWithError(PretrainTestData.Args(run, data, 4, "-D", "spark3d.model.device.bf16=true"));
+            Assert.True(code == 0, $"exit {code}\n{output}\n{error}");
+            Assert.Contains("(2 threads, bf16)", output.Split('\n')[0], StringComparison.Ordinal);
+            Assert.True(double.IsFinite((double)PretrainTestData.Summary(run)["loss_last"]!));
+            var state = Model.Interop.TorchSharpStateDict.Read(CheckpointStore.Read(Path.Combine(run, "checkpoints", "step-000004.ckpt")).ModelState);
+            Assert.All(state.Values, t => Assert.Equal(TorchSharp.torch.ScalarType.Float32, t.dtype));
+            foreach (var t in state.Values) t.Dispose();
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Bad_files_are_quarantined_with_reasons_and_an_injected_trainer_failure_restarts_the_trainer()
     {
         string root = PretrainTestData.TempDir("pretrain-bad");

@@ -12,13 +12,15 @@ namespace Spark3D.Actors.Pipeline.Engine;
 /// The real trainer engine: a <see cref="SparkMae"/> around the configured preset, its optimiser and LR schedule, one
 /// <see cref="TrainingStep"/> per batch (inside a dispose scope), checkpoints through <see cref="CheckpointStore"/> (model,
 /// optimiser, step, schedule, torch RNG, the pipeline cursor, the resolved config), TensorBoard scalars and reconstruction
-/// PNGs. Created and used on the trainer's pinned thread only.
+/// PNGs. In bf16 the MAE runs on a bf16 compute twin and the optimiser and checkpoints hold the fp32 masters
+/// (<see cref="MixedPrecisionNetwork{TModule}"/>); the loss is computed in fp32. Created and used on the trainer's pinned
+/// thread only.
 /// </summary>
 public sealed class SparkTrainerEngine : ITrainerEngine
 {
     private readonly SparkTrainerOptions _options;
     private readonly SparkTrainerEngineFactory _factory;
-    private readonly SparkMae _model;
+    private readonly MixedPrecisionNetwork<SparkMae> _network;
     private readonly MaskedReconstructionLoss _loss = new();
     private readonly OptimizerHelper _optimizer;
     private readonly CheckpointStore _store;
@@ -32,9 +34,10 @@ public sealed class SparkTrainerEngine : ITrainerEngine
         _options = options;
         _factory = factory;
         manual_seed(options.Seed);
-        _model = new SparkMae(options.Network.Build(options.Device), options.Mae);
-        _model.train();
-        _optimizer = OptimizerFactory.Create(_model.parameters(), options.Optimizer);
+        SparkMae Build() => new(options.Network.Build(options.Device), options.Mae);
+        _network = MixedPrecisionNetwork<SparkMae>.Create(Build(), options.ComputeDType, Build);
+        _network.Train();
+        _optimizer = OptimizerFactory.Create(_network.Master.parameters(), options.Optimizer);
         _store = new CheckpointStore(options.Resolve(options.CheckpointDirectory), options.KeepLastCheckpoints, factory.Warn);
         if (options.TensorBoardDirectory is { } tb) _tensorBoard = new TensorBoardLog(options.Resolve(tb));
     }
@@ -42,8 +45,11 @@ public sealed class SparkTrainerEngine : ITrainerEngine
     /// <inheritdoc />
     public long Step { get; private set; }
 
-    /// <summary>The network being pre-trained (for tests and weight export).</summary>
-    public SparkMae Model => _model;
+    /// <summary>The network being pre-trained: the fp32 master weights (for tests and weight export).</summary>
+    public SparkMae Model => _network.Master;
+
+    /// <summary>The network forward and backward run on: <see cref="Model"/> itself in fp32, its bf16 twin in bf16.</summary>
+    public SparkMae ComputeModel => _network.Compute;
 
     /// <summary>Gradient norm of the latest step (before clipping).</summary>
     public double LastGradNorm { get; private set; } = double.NaN;
@@ -59,7 +65,7 @@ public sealed class SparkTrainerEngine : ITrainerEngine
         bool snapshot = _options.ReconstructionEverySteps > 0 && next % _options.ReconstructionEverySteps == 0;
         _current = batch;
         _snapshot = null;
-        var step = new TrainingStep(_optimizer, () => Forward(snapshot), _options.Schedule, _options.Optimizer);
+        var step = new TrainingStep(_optimizer, () => Forward(snapshot), _options.Schedule, _options.Optimizer, masterWeights: _network.MasterWeights);
         StepResult result;
         try
         {
@@ -82,7 +88,8 @@ public sealed class SparkTrainerEngine : ITrainerEngine
     private Tensor Forward(bool keepFirstReconstruction)
     {
         var (image, visible) = BatchTensors.Create(_current!, _options.Device);
-        var reconstruction = _model.forward(image, visible);
+        // The reconstruction leaves the network in the compute dtype; the loss is an fp32 reduction either way.
+        var reconstruction = _network.Compute.forward(_network.ToCompute(image), visible).to(ScalarType.Float32);
         if (keepFirstReconstruction)
         {
             using var first = reconstruction[0, 0].detach().to(ScalarType.Float32).cpu().contiguous();
@@ -113,7 +120,7 @@ public sealed class SparkTrainerEngine : ITrainerEngine
     public void SaveCheckpoint(PipelineCursor cursor)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var checkpoint = Checkpoint.Capture(_model, _optimizer, Step, _options.Schedule, cursor.ToJson(), null, _options.ConfigText);
+        var checkpoint = Checkpoint.Capture(_network.Master, _optimizer, Step, _options.Schedule, cursor.ToJson(), null, _options.ConfigText);
         _store.Save(checkpoint);
     }
 
@@ -122,7 +129,8 @@ public sealed class SparkTrainerEngine : ITrainerEngine
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (!_store.TryLoadLatest(out var checkpoint)) return null;
-        checkpoint.Restore(_model, _optimizer);
+        checkpoint.Restore(_network.Master, _optimizer);
+        _network.SyncCompute();
         Step = checkpoint.Step;
         return checkpoint.DataCursorJson is { } json ? PipelineCursor.FromJson(json) : null;
     }
@@ -134,6 +142,6 @@ public sealed class SparkTrainerEngine : ITrainerEngine
         _disposed = true;
         _optimizer.Dispose();
         _loss.Dispose();
-        _model.Dispose();
+        _network.Dispose();
     }
 }

@@ -28,6 +28,10 @@ public sealed record SparkTrainerOptions
     /// <summary>Device the model and batches live on (from <c>TorchRuntime.Initialize</c>).</summary>
     public torch.Device Device { get; init; } = torch.CPU;
 
+    /// <summary>Forward/backward dtype (<c>TorchRuntimeInfo.ComputeDType</c>): Float32, or BFloat16 with fp32 master
+    /// weights (<see cref="MixedPrecisionNetwork{TModule}"/>); the loss, the optimiser and checkpoints stay fp32.</summary>
+    public torch.ScalarType ComputeDType { get; init; } = torch.ScalarType.Float32;
+
     /// <summary>Checkpoint folder (relative to <see cref="RunDirectory"/> unless rooted).</summary>
     public string CheckpointDirectory { get; init; } = "checkpoints";
 

@@ -1,0 +1,58 @@
+using Spark3D.Data.Nifti;
+using Spark3D.Data.Volumes;
+using Spark3D.Host.Config;
+using Spark3D.Host.FineTune;
+using Spark3D.Host.Pretrain;
+using Spark3D.Model.Devices;
+using Spark3D.Model.Memory;
+using Spark3D.Model.Training;
+
+namespace Spark3D.Host.Memory;
+
+/// <summary>What each command is about to run, as a <see cref="MemoryWorkload"/> (plus the presets a suggestion may use).</summary>
+public static class CommandWorkloads
+{
+    /// <summary>One preflight's inputs.</summary>
+    public sealed record Preflight(MemoryWorkload Workload, PresetShape Current, IReadOnlyList<PresetShape> Alternatives);
+
+    /// <summary><c>spark3d pretrain</c> with the resolved configuration.</summary>
+    public static Preflight Pretrain(Akka.Configuration.Config config, TorchRuntimeInfo runtime, int batch)
+    {
+        var network = ModelOptionsMapper.Network(config);
+        var mae = ModelOptionsMapper.Mae(config);
+        int block = PretrainData.MaskOptionsOf(config).BlockSize;
+        var all = PresetShapes.All(MemoryTask.Pretrain, 1, mae, block);
+        var current = PresetShapes.For(MemoryTask.Pretrain, network.Preset, 1, mae, block);
+        var w = new MemoryWorkload(MemoryTask.Pretrain, network.Preset, PretrainData.PatchSizeOf(config), batch, current.Parameters,
+            ComputePrecision.IsReduced(runtime.ComputeDType), runtime.IsCuda, TrainOptionsMapper.Optimizer(config).Kind);
+        return new Preflight(w, current, all);
+    }
+
+    /// <summary><c>spark3d finetune</c>; with a pre-trained checkpoint the preset is fixed (no preset suggestions).</summary>
+    public static Preflight Finetune(FineTuneSettings settings, TorchRuntimeInfo runtime, int batch, int classes, bool presetFixed)
+    {
+        var current = PresetShapes.For(MemoryTask.Finetune, settings.Preset, classes);
+        var w = new MemoryWorkload(MemoryTask.Finetune, settings.Preset, settings.PatchSize, batch, current.Parameters,
+            ComputePrecision.IsReduced(runtime.ComputeDType), runtime.IsCuda, settings.Optimizer.Kind, classes);
+        return new Preflight(w, current, presetFixed ? [] : PresetShapes.All(MemoryTask.Finetune, classes));
+    }
+
+    /// <summary><c>spark3d predict</c>: the run's network and window; the largest input after resampling (from headers).</summary>
+    public static Preflight Predict(FineTunedModel model, TorchRuntimeInfo runtime, IReadOnlyList<string> inputs)
+    {
+        var current = PresetShapes.For(MemoryTask.Predict, model.Preset, model.NumClasses);
+        long voxels = inputs.Select(f => PreprocessedVoxels(NiftiReader.ReadHeader(f), model.TargetSpacing)).DefaultIfEmpty(0).Max();
+        var w = new MemoryWorkload(MemoryTask.Predict, model.Preset, model.Patch, 1, current.Parameters,
+            ComputePrecision.IsReduced(runtime.ComputeDType), runtime.IsCuda, Classes: model.NumClasses, VolumeVoxels: voxels);
+        return new Preflight(w, current, []);
+    }
+
+    /// <summary>Voxels of a volume resampled to <paramref name="target"/> mm (before cropping: an upper bound).</summary>
+    public static long PreprocessedVoxels(NiftiHeader header, double[]? target)
+    {
+        Shape3 s = header.Shape;
+        if (target is not { Length: 3 }) return s.Count;
+        var sp = header.Spacing;
+        return (long)Math.Ceiling(s.X * sp.X / target[0]) * (long)Math.Ceiling(s.Y * sp.Y / target[1]) * (long)Math.Ceiling(s.Z * sp.Z / target[2]);
+    }
+}

@@ -1,0 +1,29 @@
+using Spark3D.Model.Memory;
+
+namespace Spark3D.Host.Memory;
+
+/// <summary>A run was refused because its estimated peak memory does not fit; the message says why and what would fit.</summary>
+public sealed class MemoryPreflightException(string message) : Exception(message);
+
+/// <summary>
+/// The preflight as the commands run it, right after TorchRuntime.Initialize and before any network is built:
+/// estimate, compare, and refuse (on), warn (warn) or skip (off).
+/// </summary>
+public static class MemoryPreflightStep
+{
+    /// <summary>
+    /// Checks <paramref name="w"/>; returns the one-line summary to print (null when off or when a warning was printed).
+    /// </summary>
+    /// <exception cref="MemoryPreflightException">Mode on and the run does not fit.</exception>
+    public static string? Run(MemoryPreflightOptions options, MemoryWorkload w, PresetShape current, IReadOnlyList<PresetShape> alternatives,
+        TextWriter warnings)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Mode == PreflightMode.Off) return null;
+        var outcome = MemoryPreflight.Check(w, options.Availability(w.Cuda), options.Headroom, current, alternatives);
+        if (outcome.Fits) return outcome.Message;
+        if (options.Mode == PreflightMode.On) throw new MemoryPreflightException(outcome.Message);
+        warnings.WriteLine("warning: " + outcome.Message);
+        return null;
+    }
+}
