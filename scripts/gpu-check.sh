@@ -15,7 +15,7 @@
 #
 # Without a GPU (nvidia-smi missing) it is a dry run on CPU with the tiny preset and small patches, to test the
 # script itself. Knobs: SPARK3D_PYTHON (python with torch; default python3), SPARK3D_TORCH_DIR (a folder with lib/ and
-# include/ instead of that python's torch), GPU_CHECK_DEVICE (cuda|cpu), GPU_CHECK_BUDGET_S (default 470),
+# include/ instead of that python's torch), GPU_CHECK_DEVICE (cuda|cpu), GPU_CHECK_BUDGET_S (default 450),
 # GPU_CHECK_FORCE_PLAN_B=1, GPU_CHECK_PRETRAIN_STEPS (default 150).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -24,7 +24,7 @@ OUT=${OUT:-$repo/gpu-out}
 mkdir -p "$OUT"
 exec > >(tee -a "$OUT/gpu-check.log") 2>&1
 start=$(date +%s)
-budget=${GPU_CHECK_BUDGET_S:-470}
+budget=${GPU_CHECK_BUDGET_S:-450}
 elapsed() { echo $(( $(date +%s) - start )); }
 left() { echo $(( budget - $(elapsed) )); }
 section() { echo; echo "== [$(elapsed) s] $*"; }
@@ -166,9 +166,10 @@ for dtype in fp32 bf16; do
   [[ $(left) -gt 150 ]] || { echo "skipping $dtype: time"; continue; }
   timeout $(( $(left) - 100 )) "$app/Spark3D.Bench" train-step --presets $preset --patch $patch --batch $batch \
     --threads "$threads" --steps $steps --warmup $warmup --device "$device" --dtype $dtype --libtorch-path "$torch_lib" \
-    --python "$python" --profile 2>&1 | tee -a "$OUT/train-step.txt"
+    --python "$python" --profile 3 2>&1 | tee -a "$OUT/train-step.txt"
   line=$(grep -E "^$preset " "$OUT/train-step.txt" | tail -1)
-  [[ -n $line ]] && row "step $dtype: ours s / torch s / ratio / ours GPU MiB / torch GPU MiB" "$(echo "$line" | awk '{print $2" / "$3" / "$4" / "$5" / "$6}')"
+  [[ -n $line ]] && row "step $dtype: ours s / PyTorch s / ratio / GPU MiB ours / PyTorch (its allocator peak)" \
+    "$(echo "$line" | awk '{print $2" / "$3" / "$4" / "$7" / "$8" ("$9")"}')"
 done
 
 section "(d2) spark3d pretrain --device $device, $preset ${patch}^3, $pre_steps steps, $preprocessors preprocessors ($(left) s left)"
@@ -188,7 +189,7 @@ import json, statistics, sys
 run, batch = sys.argv[1], int(sys.argv[2])
 s = json.load(open(f"{run}/summary.json"))
 m = [json.loads(l) for l in open(f"{run}/metrics.jsonl")]
-steady = [r for r in m if r["step"] > 10]
+steady = [r for r in m if r["step"] > 10] or m  # the first interval holds start-up (cuDNN, allocator) steps
 step_s = statistics.median(r["step_time_s"] for r in steady) if steady else float("nan")
 wait = sum(r.get("data_wait_s", 0) for r in steady) / max(1e-9, sum(r["step_time_s"] + r.get("data_wait_s", 0) for r in steady)) if steady else float("nan")
 print(f"{s['steps_this_run']} steps, loss {s['loss_first']:.3f} -> {s['loss_last']:.3f}, data-wait {100 * s['data_wait_fraction']:.1f} % "

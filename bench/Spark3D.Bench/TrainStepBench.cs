@@ -16,11 +16,14 @@ namespace Spark3D.Bench;
 /// process (so peak RSS = that run's VmHWM) with jemalloc preloaded when present. Prints median step times and their ratio.
 ///   train-step [--presets tiny,small] [--patch 64] [--batch 2] [--threads 2] [--steps 5] [--warmup 2] [--rounds 1]
 ///              [--dtype fp32|bf16] [--torch-dtype fp32|bf16|amp-bf16] [--device cpu|cuda] [--tf32 1|0] [--libtorch-path DIR]
+///              [--profile N]
+/// --profile N adds N steps after the timed ones that synchronise after each phase (forward+loss, backward, gradient
+/// copy to the fp32 masters, clip, optimiser, copy back) and reports each phase's median: where a step's time goes.
 /// --dtype bf16 is the product's scheme on both sides (bf16 compute copy, fp32 master weights, fp32 loss; docs/cuda.md);
 /// --torch-dtype amp-bf16 runs PyTorch's autocast instead on the PyTorch side only (TorchSharp has none), for reference.
 /// Our worker initialises libtorch through TorchRuntime.Initialize, so --libtorch-path can name a CUDA libtorch 2.10.
-/// On CUDA both sides synchronise before reading the clock; peak GPU memory is PyTorch's max_memory_allocated and -1 on
-/// our side (TorchSharp 0.107 exposes no CUDA memory statistics).
+/// On CUDA both sides synchronise before reading the clock. GPU memory is compared as nvidia-smi sees each process at its
+/// end (TorchSharp 0.107 exposes no CUDA memory statistics); PyTorch's max_memory_allocated is printed beside it.
 /// </summary>
 internal static class TrainStepBench
 {
@@ -38,12 +41,12 @@ internal static class TrainStepBench
         Console.WriteLine($"train-step: patch {o.Batch}x1x{o.Patch}^3, threads {o.Threads}, {o.Warmup} warm-up + {o.Steps} timed steps, " +
                           $"block {o.Block}, ratio {o.Ratio}, device {o.Device}, dtype ours {o.DType} / torch {o.TorchDType}, " +
                           $"jemalloc {(File.Exists(Jemalloc) ? "preloaded" : "MISSING (apt-get install libjemalloc2)")}");
-        Console.WriteLine($"{"preset",-8} {"ours s",9} {"torch s",9} {"ratio",7} {"ours RSS MiB",13} {"torch RSS MiB",14} {"ours GPU MiB",13} {"torch GPU MiB",14}");
+        Console.WriteLine($"{"preset",-8} {"ours s",9} {"torch s",9} {"ratio",7} {"ours RSS MiB",13} {"torch RSS MiB",14} {"ours GPU MiB",13} {"torch GPU MiB",14} {"torch alloc MiB",16}");
         foreach (string preset in o.Presets)
         {
             for (int round = 0; round < o.Rounds; round++)
             {
-                string common = $"--preset {preset} --patch {o.Patch} --batch {o.Batch} --threads {o.Threads} --steps {o.Steps} --warmup {o.Warmup} --block {o.Block} " +
+                string common = $"--preset {preset} --patch {o.Patch} --batch {o.Batch} --threads {o.Threads} --steps {o.Steps} --warmup {o.Warmup} --profile {o.Profile} --block {o.Block} " +
                                 $"--ratio {o.Ratio.ToString(CultureInfo.InvariantCulture)} --device {o.Device} --tf32 {(o.Tf32 ? 1 : 0)}";
                 string oursArgs = $"{SelfCommand().prefix}train-step --worker {common} --dtype {o.DType}" + (o.LibTorchPath is { } lt ? $" --libtorch-path \"{lt}\"" : "");
                 string torchArgs = $"{script} {common} --dtype {o.TorchDType}";
@@ -54,15 +57,21 @@ internal static class TrainStepBench
                 double a = ours.GetProperty("median_s").GetDouble(), b = torchRun.GetProperty("median_s").GetDouble();
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{preset,-8} {a,9:F3} {b,9:F3} {a / b,7:F3} {ours.GetProperty("peak_rss_mib").GetDouble(),13:F0} {torchRun.GetProperty("peak_rss_mib").GetDouble(),14:F0} " +
-                    $"{ours.GetProperty("peak_gpu_mib").GetDouble(),13:F0} {torchRun.GetProperty("peak_gpu_mib").GetDouble(),14:F0}"));
+                    $"{ours.GetProperty("gpu_used_mib").GetDouble(),13:F0} {torchRun.GetProperty("gpu_used_mib").GetDouble(),14:F0} {torchRun.GetProperty("peak_gpu_mib").GetDouble(),16:F0}"));
                 Console.WriteLine($"         steps ours [{Steps(ours)}] torch [{Steps(torchRun)}]");
+                if (o.Profile > 0) Console.WriteLine($"         phases (median of {o.Profile} synchronised steps, s): ours {Phases(ours)} | torch {Phases(torchRun)}");
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"         last loss ours {ours.GetProperty("last_loss").GetDouble():F4} torch {torchRun.GetProperty("last_loss").GetDouble():F4}"));
             }
         }
-        if (o.Device == "cuda") Console.WriteLine("ours GPU MiB = -1: TorchSharp 0.107 exposes no CUDA memory statistics.");
+        if (o.Device == "cuda")
+            Console.WriteLine("GPU MiB: the process's GPU memory at the end as nvidia-smi reports it (CUDA context + the caching " +
+                              "allocator's reserve, which keeps its peak); torch alloc: torch.cuda.max_memory_allocated.");
         return 0;
     }
+
+    private static string Phases(JsonElement run) =>
+        string.Join(" ", run.GetProperty("phases_s").EnumerateObject().Select(p => $"{p.Name} {p.Value.GetDouble().ToString("F3", CultureInfo.InvariantCulture)}"));
 
     private static string Steps(JsonElement run) =>
         string.Join(", ", run.GetProperty("steps_s").EnumerateArray().Select(v => v.GetDouble().ToString("F2", CultureInfo.InvariantCulture)));
@@ -83,27 +92,45 @@ internal static class TrainStepBench
         using var sgd = optim.SGD(net.Master.parameters(), 1e-2, momentum: 0.99, nesterov: true, weight_decay: 3e-5);
         int grid = o.Patch / o.Block;
         var times = new List<double>();
+        var phases = new Dictionary<string, List<double>>();
         double last = double.NaN;
-        for (int i = 0; i < o.Warmup + o.Steps; i++)
+        for (int i = 0; i < o.Warmup + o.Steps + o.Profile; i++)
         {
             using var scope = NewDisposeScope();
             var image = torch.randn([o.Batch, 1, o.Patch, o.Patch, o.Patch], generator: gen).to(device);
             var mask = BlockMask(o.Batch, grid, o.Ratio, gen).to(device);
             if (runtime.IsCuda) torch.cuda.synchronize(device);
+            // Profiled steps (after the timed ones) synchronise after each phase: where the time of a step goes.
+            bool profiling = i >= o.Warmup + o.Steps;
             var sw = Stopwatch.StartNew();
+            double lapStart = 0;
+            void Lap(string phase)
+            {
+                if (!profiling) return;
+                if (runtime.IsCuda) torch.cuda.synchronize(device);
+                double now = sw.Elapsed.TotalSeconds;
+                (phases.TryGetValue(phase, out var list) ? list : phases[phase] = []).Add(now - lapStart);
+                lapStart = now;
+            }
             sgd.zero_grad();
             net.MasterWeights?.BeginStep();
             var reconstruction = ComputePrecision.To(net.Compute.forward(net.ToCompute(image), mask), ScalarType.Float32);
             var l = loss.forward(reconstruction, image, mask);
+            Lap("forward");
             l.backward();
+            Lap("backward");
             net.MasterWeights?.GradientsToMaster();
+            Lap("grads_to_master");
             nn.utils.clip_grad_norm_(net.Master.parameters(), 12.0);
+            Lap("clip");
             sgd.step();
+            Lap("optimizer");
             net.MasterWeights?.CopyToCompute();
+            Lap("master_to_compute");
             last = l.item<float>();
             if (runtime.IsCuda) torch.cuda.synchronize(device);
             sw.Stop();
-            if (i >= o.Warmup) times.Add(sw.Elapsed.TotalSeconds);
+            if (i >= o.Warmup && !profiling) times.Add(sw.Elapsed.TotalSeconds);
         }
         var sorted = times.Order().ToList();
         Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
@@ -112,7 +139,10 @@ internal static class TrainStepBench
             ["preset"] = preset, ["patch"] = o.Patch, ["batch"] = o.Batch, ["threads"] = runtime.Threads,
             ["device"] = o.Device, ["dtype"] = o.DType,
             ["median_s"] = sorted[sorted.Count / 2], ["min_s"] = sorted[0], ["steps_s"] = times,
-            ["peak_rss_mib"] = VmHwmMib(), ["peak_gpu_mib"] = -1.0, ["last_loss"] = last,
+            ["phases_s"] = phases.ToDictionary(p => p.Key, p => p.Value.Order().ElementAt(p.Value.Count / 2)),
+            ["peak_rss_mib"] = VmHwmMib(), ["peak_gpu_mib"] = -1.0,
+            ["gpu_used_mib"] = runtime.IsCuda ? GpuMemoryProbe.UsedMib(Environment.ProcessId) : -1.0,
+            ["last_loss"] = last,
         }));
         return 0;
     }
@@ -177,11 +207,12 @@ internal static class TrainStepBench
     }
 
     private sealed record Options(bool Worker, string[] Presets, int Patch, int Batch, int Threads, int Steps, int Warmup,
-        int Block, double Ratio, int Rounds, string Python, string Device, string DType, string TorchDType, bool Tf32, string? LibTorchPath)
+        int Block, double Ratio, int Rounds, string Python, string Device, string DType, string TorchDType, bool Tf32, string? LibTorchPath,
+        int Profile)
     {
         public static Options Parse(string[] args)
         {
-            var o = new Options(false, ["tiny", "small"], 64, 2, 2, 5, 2, 16, 0.75, 1, "/usr/bin/python3", "cpu", "fp32", "", true, null);
+            var o = new Options(false, ["tiny", "small"], 64, 2, 2, 5, 2, 16, 0.75, 1, "/usr/bin/python3", "cpu", "fp32", "", true, null, 0);
             for (int i = 0; i < args.Length; i++)
             {
                 string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
@@ -204,6 +235,7 @@ internal static class TrainStepBench
                     "--torch-dtype" => o with { TorchDType = OneOf(Next(), "--torch-dtype", "fp32", "bf16", "amp-bf16") },
                     "--tf32" => o with { Tf32 = NextInt() != 0 },
                     "--libtorch-path" => o with { LibTorchPath = Next() },
+                    "--profile" => o with { Profile = NextInt() },
                     _ => throw new ArgumentException($"Unknown train-step option '{args[i]}'."),
                 };
             }

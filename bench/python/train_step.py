@@ -36,6 +36,29 @@ def vm_hwm_mib():
     return float("nan")
 
 
+def gpu_used_mib(pid):
+    """The process's GPU memory as nvidia-smi reports it (the same measure as the C# side); the whole GPU's if
+    per-process figures are missing; -1 without nvidia-smi."""
+    import subprocess
+
+    def query(args):
+        try:
+            r = subprocess.run(["nvidia-smi"] + args, capture_output=True, text=True, timeout=10)
+            return r.stdout if r.returncode == 0 else None
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+
+    for line in (query(["--query-compute-apps=pid,used_memory", "--format=csv,noheader,nounits"]) or "").splitlines():
+        cells = [c.strip() for c in line.split(",")]
+        if len(cells) == 2 and cells[0] == str(pid):
+            return float(cells[1])
+    total = query(["--query-gpu=memory.used", "--format=csv,noheader,nounits"])
+    try:
+        return float(total.splitlines()[0]) if total else -1
+    except ValueError:
+        return -1
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--preset", default="tiny")
@@ -50,6 +73,8 @@ def main():
     ap.add_argument("--dtype", default="fp32", choices=["fp32", "bf16", "amp-bf16"])
     ap.add_argument("--tf32", type=int, default=1, help="CUDA only: TF32 for matmul and cuDNN (spark3d.model.device.tf32)")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--profile", type=int, default=0,
+                    help="extra steps after the timed ones that synchronise after each phase; reports each phase's median")
     a = ap.parse_args()
 
     torch.set_num_threads(a.threads)
@@ -65,7 +90,21 @@ def main():
     opt = torch.optim.SGD(master.parameters(), lr=1e-2, momentum=0.99, nesterov=True, weight_decay=3e-5)
     grid = a.patch // a.block
     times = []
-    for i in range(a.warmup + a.steps):
+    phases = {}
+    for i in range(a.warmup + a.steps + a.profile):
+        profiling = i >= a.warmup + a.steps
+        lap = [0.0]
+
+        def mark(name):
+            # Profiled steps only: synchronise, then charge the time since the last mark to this phase.
+            if not profiling:
+                return
+            if cuda:
+                torch.cuda.synchronize()
+            now = time.perf_counter() - t0
+            phases.setdefault(name, []).append(now - lap[0])
+            lap[0] = now
+
         image = torch.randn(a.batch, 1, a.patch, a.patch, a.patch, device=dev)
         mask = block_mask(a.batch, grid, a.ratio).to(dev)
         if cuda:
@@ -75,27 +114,37 @@ def main():
         if a.dtype == "bf16":
             compute.zero_grad(set_to_none=True)
             loss = masked_mse(compute(image.bfloat16(), mask).float(), image, mask)
+            mark("forward")
             loss.backward()
+            mark("backward")
             for m, c in pairs:
                 m.grad = None if c.grad is None else c.grad.float()
+            mark("grads_to_master")
         elif a.dtype == "amp-bf16":
             with torch.autocast(device_type=dev.type, dtype=torch.bfloat16):
                 rec = master(image, mask)
             loss = masked_mse(rec.float(), image, mask)
+            mark("forward")
             loss.backward()
+            mark("backward")
         else:
             loss = masked_mse(master(image, mask), image, mask)
+            mark("forward")
             loss.backward()
+            mark("backward")
         torch.nn.utils.clip_grad_norm_(master.parameters(), 12.0)
+        mark("clip")
         opt.step()
+        mark("optimizer")
         if pairs:
             with torch.no_grad():
                 for m, c in pairs:
                     c.copy_(m)
+            mark("master_to_compute")
         value = loss.item()
         if cuda:
             torch.cuda.synchronize()
-        if i >= a.warmup:
+        if i >= a.warmup and not profiling:
             times.append(time.perf_counter() - t0)
     times_sorted = sorted(times)
     print(json.dumps({
@@ -103,7 +152,9 @@ def main():
         "preset": a.preset, "patch": a.patch, "batch": a.batch, "threads": a.threads, "device": a.device, "dtype": a.dtype,
         "median_s": times_sorted[len(times) // 2], "min_s": times_sorted[0], "steps_s": times,
         "peak_rss_mib": vm_hwm_mib(),
+        "phases_s": {k: sorted(v)[len(v) // 2] for k, v in phases.items()},
         "peak_gpu_mib": torch.cuda.max_memory_allocated(dev) / 2**20 if cuda else -1,
+        "gpu_used_mib": gpu_used_mib(os.getpid()) if cuda else -1,
         "last_loss": value,
     }))
 
