@@ -83,7 +83,8 @@ public sealed class PretrainCommandTests
             PretrainTestData.WritePhantoms(data, 2);
             var (code, output, error) = ConsoleCapture.RunWithError(PretrainTestData.Args(run, data, 4, "-D", "spark3d.model.device.bf16=true"));
             Assert.True(code == 0, $"exit {code}\n{output}\n{error}");
-            Assert.Contains("(2 threads, bf16)", output.Split('\n')[0], StringComparison.Ordinal);
+            // The first line is the CPU ISA decision; the run's header follows it.
+            Assert.Contains("(2 threads, bf16)", output.Split('\n').First(l => l.StartsWith("spark3d pretrain:", StringComparison.Ordinal)), StringComparison.Ordinal);
             Assert.True(double.IsFinite((double)PretrainTestData.Summary(run)["loss_last"]!));
             var state = Model.Interop.TorchSharpStateDict.Read(CheckpointStore.Read(Path.Combine(run, "checkpoints", "step-000004.ckpt")).ModelState);
             Assert.All(state.Values, t => Assert.Equal(TorchSharp.torch.ScalarType.Float32, t.dtype));
