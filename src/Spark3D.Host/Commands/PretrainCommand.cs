@@ -7,6 +7,7 @@ using Spark3D.Host.Memory;
 using Spark3D.Host.Pretrain;
 using Spark3D.Model.Devices;
 using Spark3D.Model.Training;
+using Spark3D.Training.Telemetry;
 
 namespace Spark3D.Host.Commands;
 

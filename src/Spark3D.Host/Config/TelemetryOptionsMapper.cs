@@ -1,4 +1,4 @@
-using Spark3D.Host.Pretrain;
+using Spark3D.Training.Telemetry;
 
 namespace Spark3D.Host.Config;
 

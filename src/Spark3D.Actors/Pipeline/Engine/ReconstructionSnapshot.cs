@@ -1,5 +1,5 @@
 using System.Globalization;
-using Spark3D.Actors.Telemetry;
+using Spark3D.Training.Telemetry;
 using Spark3D.Data.Volumes;
 
 namespace Spark3D.Actors.Pipeline.Engine;

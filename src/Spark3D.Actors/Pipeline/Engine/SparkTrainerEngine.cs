@@ -1,4 +1,5 @@
 using Spark3D.Model.Checkpoints;
+using Spark3D.Training.Telemetry;
 using Spark3D.Model.Losses;
 using Spark3D.Model.Mae;
 using Spark3D.Model.Training;

@@ -1,4 +1,4 @@
-namespace Spark3D.Host.Pretrain;
+namespace Spark3D.Training.Telemetry;
 
 /// <summary>Whether the live console view runs.</summary>
 public enum ConsoleViewMode

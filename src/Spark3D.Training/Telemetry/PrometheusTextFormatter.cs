@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Spark3D.Actors.Telemetry;
+namespace Spark3D.Training.Telemetry;
 
 /// <summary>Renders aggregated series in the Prometheus text exposition format (version 0.0.4).</summary>
 public static class PrometheusTextFormatter

@@ -1,8 +1,8 @@
 using SkiaSharp;
-using Spark3D.Actors.Telemetry;
+using Spark3D.Training.Telemetry;
 using Spark3D.Data.Volumes;
 
-namespace Spark3D.Actors.Tests.Telemetry;
+namespace Spark3D.Training.Tests.Telemetry;
 
 public class ReconstructionPngRendererTests
 {

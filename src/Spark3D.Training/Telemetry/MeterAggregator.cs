@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 
-namespace Spark3D.Actors.Telemetry;
+namespace Spark3D.Training.Telemetry;
 
 /// <summary>
 /// Listens to every <see cref="Meter"/> whose name starts with a prefix (default "Spark3D") and keeps, per instrument and

@@ -1,6 +1,5 @@
-using Spark3D.Actors.Telemetry;
 
-namespace Spark3D.Host.Pretrain;
+namespace Spark3D.Training.Telemetry;
 
 /// <summary>The run's Prometheus endpoint (Spark3D meters via <see cref="MeterAggregator"/>), per <see cref="TelemetryOptions"/>.
 /// A port that cannot be bound only produces a warning: telemetry never stops training.</summary>

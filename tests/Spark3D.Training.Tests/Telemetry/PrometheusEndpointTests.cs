@@ -1,9 +1,9 @@
 using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Sockets;
-using Spark3D.Actors.Telemetry;
+using Spark3D.Training.Telemetry;
 
-namespace Spark3D.Actors.Tests.Telemetry;
+namespace Spark3D.Training.Tests.Telemetry;
 
 public class PrometheusEndpointTests
 {

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text;
 
-namespace Spark3D.Actors.Telemetry;
+namespace Spark3D.Training.Telemetry;
 
 /// <summary>
 /// A minimal HTTP endpoint serving <c>/metrics</c> in Prometheus text format from a <see cref="MeterAggregator"/>.

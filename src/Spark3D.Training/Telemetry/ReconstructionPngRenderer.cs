@@ -1,7 +1,7 @@
 using SkiaSharp;
 using Spark3D.Data.Volumes;
 
-namespace Spark3D.Actors.Telemetry;
+namespace Spark3D.Training.Telemetry;
 
 /// <summary>
 /// Renders MAE reconstructions as a PNG a person can look at without tools: rows = input, masked input, reconstruction;

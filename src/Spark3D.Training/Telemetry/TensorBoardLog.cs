@@ -1,7 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 
-namespace Spark3D.Actors.Pipeline.Engine;
+namespace Spark3D.Training.Telemetry;
 
 /// <summary>TensorBoard event files in one folder, via TorchSharp's <see cref="SummaryWriter"/>: scalars per step and PNG
 /// images. Each engine incarnation appends a new event file; TensorBoard merges them by step.</summary>
