@@ -1,9 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
 using Spark3D.Actors.Pipeline;
-using Spark3D.Actors.Pipeline.Data;
 using Spark3D.Data.Sampling;
 using Spark3D.Data.Volumes;
+using Spark3D.Training.Batches;
+using Spark3D.Training.Ports;
+using Spark3D.Training.RunFiles;
 
 namespace Spark3D.Bench;
 

@@ -1,13 +1,18 @@
 using System.Diagnostics;
 using System.Globalization;
 using Spark3D.Actors.Pipeline;
-using Spark3D.Actors.Pipeline.Data;
 using Spark3D.Data.Augmentation;
 using Spark3D.Data.Cache;
 using Spark3D.Data.Phantoms;
 using Spark3D.Data.Preprocessing;
 using Spark3D.Data.Sampling;
 using Spark3D.Data.Volumes;
+using Spark3D.Training.Batches;
+using Spark3D.Training.Catalogs;
+using Spark3D.Training.Feed;
+using Spark3D.Training.Patches;
+using Spark3D.Training.Ports;
+using Spark3D.Training.Telemetry;
 
 namespace Spark3D.Bench;
 

@@ -1,3 +1,7 @@
+using Spark3D.Training.Feed;
+using Spark3D.Training.Ports;
+using Spark3D.Training.Telemetry;
+
 namespace Spark3D.Actors.Pipeline;
 
 /// <summary>What every stage of one run shares: options, the injected data/model pieces, the channels, the telemetry and

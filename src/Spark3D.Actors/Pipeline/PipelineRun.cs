@@ -1,4 +1,7 @@
 using Akka.Actor;
+using Spark3D.Training.Feed;
+using Spark3D.Training.RunFiles;
+using Spark3D.Training.Telemetry;
 
 namespace Spark3D.Actors.Pipeline;
 

@@ -1,7 +1,11 @@
-using Akka.Actor;
 using Akka;
+using Akka.Actor;
 using Akka.Configuration;
 using Akka.Event;
+using Spark3D.Training.Feed;
+using Spark3D.Training.Ports;
+using Spark3D.Training.RunFiles;
+using Spark3D.Training.Telemetry;
 
 namespace Spark3D.Actors.Pipeline;
 
@@ -44,7 +48,7 @@ public static class PipelineRunner
         Directory.CreateDirectory(options.RunDirectory);
 
         var metrics = new PipelineMetrics(options.TotalSteps);
-        var channels = new PipelineChannels(options);
+        var channels = new PipelineChannels(options.VolumeChannelCapacity, options.PatchChannelCapacity, options.BatchChannelCapacity);
         var ctx = new PipelineContext(options, catalog, producer, masks, engines, channels, metrics);
         var config = PipelineAkkaConfig.Build(options);
         if (akkaConfig is not null) config = akkaConfig.WithFallback(config);

@@ -1,12 +1,13 @@
 using System.CommandLine;
 using System.Globalization;
 using Spark3D.Actors.Pipeline;
-using Spark3D.Actors.Pipeline.Engine;
 using Spark3D.Host.Config;
 using Spark3D.Host.Memory;
 using Spark3D.Host.Pretrain;
 using Spark3D.Model.Devices;
 using Spark3D.Model.Training;
+using Spark3D.Training.Engines;
+using Spark3D.Training.RunFiles;
 using Spark3D.Training.Telemetry;
 
 namespace Spark3D.Host.Commands;

@@ -1,4 +1,3 @@
-using Spark3D.Actors.FineTuning;
 using Spark3D.Actors.Pipeline;
 using Spark3D.Data.Nifti;
 using Spark3D.Data.Segmentation;
@@ -8,6 +7,10 @@ using Spark3D.Model.Checkpoints;
 using Spark3D.Model.Devices;
 using Spark3D.Model.Networks;
 using Spark3D.Model.Training;
+using Spark3D.Training.Batches;
+using Spark3D.Training.Catalogs;
+using Spark3D.Training.Engines;
+using Spark3D.Training.Patches;
 
 namespace Spark3D.Host.FineTune;
 

@@ -1,9 +1,11 @@
-using Spark3D.Actors.Pipeline;
-using Spark3D.Actors.Pipeline.Data;
 using Spark3D.Data.Augmentation;
 using Spark3D.Data.Preprocessing;
 using Spark3D.Data.Sampling;
 using Spark3D.Data.Volumes;
+using Spark3D.Training.Batches;
+using Spark3D.Training.Catalogs;
+using Spark3D.Training.Patches;
+using Spark3D.Training.Ports;
 
 namespace Spark3D.Host.Pretrain;
 

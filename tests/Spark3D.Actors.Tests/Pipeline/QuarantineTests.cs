@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Spark3D.Actors.Pipeline;
 using Spark3D.Actors.Tests.Pipeline.Support;
+using Spark3D.Training.RunFiles;
 
 namespace Spark3D.Actors.Tests.Pipeline;
 

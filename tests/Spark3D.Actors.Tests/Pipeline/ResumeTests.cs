@@ -1,6 +1,8 @@
 using Akka.Configuration;
 using Spark3D.Actors.Pipeline;
 using Spark3D.Actors.Tests.Pipeline.Support;
+using Spark3D.Training.Feed;
+using Spark3D.Training.RunFiles;
 
 namespace Spark3D.Actors.Tests.Pipeline;
 

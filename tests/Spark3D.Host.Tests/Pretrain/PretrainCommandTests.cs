@@ -1,7 +1,8 @@
 using System.Text.Json.Nodes;
-using Spark3D.Actors.Pipeline;
 using Spark3D.Model.Checkpoints;
 using Spark3D.Model.Devices.CpuIsa;
+using Spark3D.Training.Feed;
+using Spark3D.Training.RunFiles;
 
 namespace Spark3D.Host.Tests.Pretrain;
 

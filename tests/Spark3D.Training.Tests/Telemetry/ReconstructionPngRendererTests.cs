@@ -1,6 +1,6 @@
 using SkiaSharp;
-using Spark3D.Training.Telemetry;
 using Spark3D.Data.Volumes;
+using Spark3D.Training.Telemetry;
 
 namespace Spark3D.Training.Tests.Telemetry;
 

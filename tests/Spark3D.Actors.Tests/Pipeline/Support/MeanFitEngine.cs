@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using Spark3D.Actors.Pipeline;
+using Spark3D.Training.Feed;
+using Spark3D.Training.Ports;
 
 namespace Spark3D.Actors.Tests.Pipeline.Support;
 
