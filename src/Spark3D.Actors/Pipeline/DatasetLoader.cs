@@ -12,9 +12,6 @@ namespace Spark3D.Actors.Pipeline;
 /// </summary>
 public sealed class DatasetLoader : ReceiveActor
 {
-    /// <summary>Begins emitting from <paramref name="Cursor"/>.</summary>
-    public sealed record Start(PipelineCursor Cursor);
-
     private sealed record Pump;
     private sealed record SpaceAvailable(bool Open);
 
@@ -33,14 +30,14 @@ public sealed class DatasetLoader : ReceiveActor
     {
         _ctx = ctx;
         _volumes = ctx.Volumes;
-        Receive<Start>(OnStart);
+        Receive<StartLoading>(OnStart);
         Receive<GetStageStatus>(_ => Sender.Tell(new StageStatus("loader", _state, _emitted)));
     }
 
     /// <summary>Props for the loader.</summary>
     public static Props Props(PipelineContext ctx) => Akka.Actor.Props.Create(() => new DatasetLoader(ctx));
 
-    private void OnStart(Start start)
+    private void OnStart(StartLoading start)
     {
         _epoch = start.Cursor.Epoch;
         _position = start.Cursor.Position;

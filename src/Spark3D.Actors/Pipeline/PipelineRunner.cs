@@ -62,7 +62,7 @@ public static class PipelineRunner
             // Ctrl-C, SIGTERM or StopAsync: the trainer checkpoints between steps; a run that already ended answers at once.
             try
             {
-                await supervisor.Ask<object>(new PretrainSupervisor.RequestGracefulStop("shutdown requested"),
+                await supervisor.Ask<object>(new RequestGracefulStop("shutdown requested"),
                     options.FinalCheckpointTimeout).ConfigureAwait(false);
             }
             catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)

@@ -8,14 +8,11 @@ namespace Spark3D.Actors.Pipeline;
 /// One worker of the <see cref="PreprocessorPool"/>: pulls a ticket from the volume channel, calls
 /// <see cref="IPatchProducer.Produce"/> (on the pool's dedicated dispatcher) and writes the patch into the patch channel.
 /// A transient <see cref="IOException"/> is retried after an exponential delay (bounded tries); any other failure, or
-/// running out of tries, reports <see cref="Quarantined"/> to the parent and moves on. Never blocks its mailbox: empty
+/// running out of tries, reports <see cref="VolumeQuarantined"/> to the parent and moves on. Never blocks its mailbox: empty
 /// or full channels are awaited with <c>PipeTo(Self)</c>.
 /// </summary>
 public sealed class Preprocessor : ReceiveActor, IWithTimers
 {
-    /// <summary>A volume that could not be turned into a patch; the run goes on without it.</summary>
-    public sealed record Quarantined(VolumeTicket Ticket, string File, string Reason, int Attempts);
-
     private sealed record PullNext;
     private sealed record DataAvailable(bool Open);
     private sealed record SpaceAvailable(bool Open);
@@ -105,7 +102,7 @@ public sealed class Preprocessor : ReceiveActor, IWithTimers
         {
             string reason = $"{e.GetType().Name}: {e.Message}";
             if (IsTransient(e)) reason = $"gave up after {attempt} tries: {reason}";
-            Context.Parent.Tell(new Quarantined(ticket, ticket.Volume.Path, reason, attempt));
+            Context.Parent.Tell(new VolumeQuarantined(ticket, ticket.Volume.Path, reason, attempt));
             Self.Tell(new PullNext());
             return;
         }

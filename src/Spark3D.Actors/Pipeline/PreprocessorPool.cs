@@ -7,7 +7,7 @@ namespace Spark3D.Actors.Pipeline;
 /// Parent of N <see cref="Preprocessor"/> workers (N = <see cref="PipelineOptions.PreprocessorCount"/>) that all pull from
 /// the same volume channel, on the dedicated <see cref="PipelineAkkaConfig.PreprocessDispatcherId"/> thread pool.
 /// Supervision: a worker that crashes outside <see cref="IPatchProducer.Produce"/> (a bug) is restarted; per-volume
-/// failures never crash a worker, they arrive as <see cref="Preprocessor.Quarantined"/> and are passed to the run's
+/// failures never crash a worker, they arrive as <see cref="VolumeQuarantined"/> and are passed to the run's
 /// supervisor, which owns the quarantine report.
 /// </summary>
 public sealed class PreprocessorPool : ReceiveActor
@@ -19,7 +19,7 @@ public sealed class PreprocessorPool : ReceiveActor
     public PreprocessorPool(PipelineContext ctx)
     {
         _ctx = ctx;
-        Receive<Preprocessor.Quarantined>(q => Context.Parent.Forward(q));
+        Receive<VolumeQuarantined>(q => Context.Parent.Forward(q));
         Receive<GetStageStatus>(_ => Sender.Tell(new StageStatus("preprocessors", $"{_workers.Count} workers", _workers.Count)));
     }
 

@@ -3,7 +3,6 @@ using Akka.Event;
 using Akka.Pattern;
 using Spark3D.Training.Feed;
 using Spark3D.Training.RunFiles;
-using Spark3D.Training.Telemetry;
 
 namespace Spark3D.Actors.Pipeline;
 
@@ -15,24 +14,13 @@ namespace Spark3D.Actors.Pipeline;
 /// it, and a new one starts after an exponential delay and restores the last good checkpoint; every failure is counted here,
 /// and more than K within T ends the run with exit code 2;</item>
 /// <item>loader, masker: restarted on a crash (a bug; per-volume problems never crash them);</item>
-/// <item>preprocessors: their pool restarts crashed workers; unusable volumes arrive as <see cref="Preprocessor.Quarantined"/>.</item>
+/// <item>preprocessors: their pool restarts crashed workers; unusable volumes arrive as <see cref="VolumeQuarantined"/>.</item>
 /// </list>
 /// The data stages start only once the trainer has restored its cursor, so a resumed run continues exactly where the
 /// checkpoint's data position left off. The run ends with a <see cref="PipelineResult"/> on the completion source.
 /// </summary>
 public sealed class PretrainSupervisor : ReceiveActor
 {
-    /// <summary>Asks for a graceful stop (final checkpoint); answered with <see cref="Trainer.Stopped"/> or, if the run
-    /// already ended, at once.</summary>
-    public sealed record RequestGracefulStop(string Reason);
-
-    /// <summary>Asks for the run's <see cref="PipelineStatus"/>.</summary>
-    public sealed record GetStatus
-    {
-        /// <summary>The shared instance.</summary>
-        public static readonly GetStatus Instance = new();
-    }
-
     private sealed record TrainerFailed(string Reason);
 
     /// <summary>The BackoffSupervisor's answer while no trainer is running.</summary>
@@ -57,17 +45,17 @@ public sealed class PretrainSupervisor : ReceiveActor
     {
         _ctx = ctx;
         _done = done;
-        Receive<Trainer.Ready>(OnTrainerReady);
+        Receive<TrainerReady>(OnTrainerReady);
         Receive<TrainerFailed>(OnTrainerFailed);
-        Receive<Preprocessor.Quarantined>(OnQuarantined);
-        Receive<Trainer.Completed>(c => End(0, $"completed {c.Step} steps"));
+        Receive<VolumeQuarantined>(OnQuarantined);
+        Receive<TrainingCompleted>(c => End(0, $"completed {c.Step} steps"));
         Receive<RequestGracefulStop>(OnRequestGracefulStop);
         Receive<StopAcked>(a =>
         {
             End(0, $"stopped gracefully ({a.Reason})");
             a.ReplyTo.Tell(a.Reply);
         });
-        Receive<GetStatus>(_ => Sender.Tell(_ctx.Metrics.Snapshot()));
+        Receive<GetPipelineStatus>(_ => Sender.Tell(_ctx.Metrics.Snapshot()));
         Receive<GetStageStatus>(_ => Sender.Tell(new StageStatus("pretrain", _ended ? "ended" : "running", _restoredStep)));
     }
 
@@ -106,7 +94,7 @@ public sealed class PretrainSupervisor : ReceiveActor
             return Directive.Restart;
         });
 
-    private void OnTrainerReady(Trainer.Ready ready)
+    private void OnTrainerReady(TrainerReady ready)
     {
         if (!ready.FirstStart) _ctx.Metrics.ActorRestarted("trainer");
         if (_dataStarted) return;
@@ -131,7 +119,7 @@ public sealed class PretrainSupervisor : ReceiveActor
         var masker = Context.ActorOf(Masker.Props(_ctx), "masker");
         _ctx.Metrics.WatchMailbox("loader", loader);
         _ctx.Metrics.WatchMailbox("masker", masker);
-        loader.Tell(new DatasetLoader.Start(cursor));
+        loader.Tell(new StartLoading(cursor));
     }
 
     private void OnTrainerFailed(TrainerFailed failed)
@@ -144,7 +132,7 @@ public sealed class PretrainSupervisor : ReceiveActor
             End(2, $"trainer failed {_failures.Count} times within {_ctx.Options.FailureWindow}; last: {failed.Reason}");
     }
 
-    private void OnQuarantined(Preprocessor.Quarantined q)
+    private void OnQuarantined(VolumeQuarantined q)
     {
         _ctx.Tracker?.MarkConsumed(q.Ticket.Slot);
         if (_quarantine.Add(new QuarantineEntry(q.Ticket.Volume.Id, q.File, q.Reason, q.Attempts, DateTime.UtcNow)))
@@ -158,13 +146,13 @@ public sealed class PretrainSupervisor : ReceiveActor
         var replyTo = Sender;
         if (_ended)
         {
-            replyTo.Tell(new Trainer.Stopped(_ctx.Metrics.Snapshot().Step));
+            replyTo.Tell(new TrainerStopped(_ctx.Metrics.Snapshot().Step));
             return;
         }
-        _trainer.Ask<object>(new Trainer.StopAndCheckpoint(), _ctx.Options.FinalCheckpointTimeout)
-            .PipeTo(Self, success: s => s is Trainer.Stopped
+        _trainer.Ask<object>(new StopAndCheckpoint(), _ctx.Options.FinalCheckpointTimeout)
+            .PipeTo(Self, success: s => s is TrainerStopped
                     ? new StopAcked(replyTo, s, request.Reason)
-                    : new StopAcked(replyTo, new Trainer.Stopped(_ctx.Metrics.Snapshot().Step), $"{request.Reason}; trainer was restarting, last checkpoint kept"),
+                    : new StopAcked(replyTo, new TrainerStopped(_ctx.Metrics.Snapshot().Step), $"{request.Reason}; trainer was restarting, last checkpoint kept"),
                 failure: e => new StopAcked(replyTo, new Status.Failure(e), $"{request.Reason}; final checkpoint not confirmed: {e.Message}"));
     }
 

@@ -11,23 +11,11 @@ namespace Spark3D.Actors.Pipeline;
 /// Runs the optimiser loop on its own pinned thread, one step per self-message so control messages interleave: take a
 /// batch from the batch channel (synchronous <c>TryRead</c>, or wait via <c>WaitToReadAsync().PipeTo(Self)</c> while the
 /// time is counted as data-wait), mark its volumes consumed, train, checkpoint every N steps.
-/// On (re)start it creates a fresh engine and restores the newest checkpoint, then reports <see cref="Ready"/> to the run's
+/// On (re)start it creates a fresh engine and restores the newest checkpoint, then reports <see cref="TrainerReady"/> to the run's
 /// supervisor. Any exception propagates: the parent <c>BackoffSupervisor</c> stops it and starts a new one after a delay.
 /// </summary>
 public sealed class Trainer : ReceiveActor
 {
-    /// <summary>Sent to the run's supervisor after the engine restored <paramref name="Cursor"/> at <paramref name="Step"/>.</summary>
-    public sealed record Ready(long Step, PipelineCursor? Cursor, bool FirstStart);
-
-    /// <summary>Sent to the run's supervisor once the engine reached the target step (final checkpoint written).</summary>
-    public sealed record Completed(long Step);
-
-    /// <summary>Asks the trainer to finish its current step, write a checkpoint and stop stepping (graceful shutdown).</summary>
-    public sealed record StopAndCheckpoint;
-
-    /// <summary>Reply to <see cref="StopAndCheckpoint"/>.</summary>
-    public sealed record Stopped(long Step);
-
     private sealed record NextStep;
     private sealed record DataAvailable(bool Open);
 
@@ -40,7 +28,7 @@ public sealed class Trainer : ReceiveActor
     private long _lastCheckpointStep = -1;
     private string _state = "starting";
 
-    /// <summary>Creates the trainer; <paramref name="supervisor"/> receives <see cref="Ready"/> and <see cref="Completed"/>.</summary>
+    /// <summary>Creates the trainer; <paramref name="supervisor"/> receives <see cref="TrainerReady"/> and <see cref="TrainingCompleted"/>.</summary>
     public Trainer(PipelineContext ctx, IActorRef supervisor)
     {
         _ctx = ctx;
@@ -70,7 +58,7 @@ public sealed class Trainer : ReceiveActor
             if (first) _trace.TruncateAfter(_engine.Step);
         }
         if (_ctx.Options.MetricsEverySteps > 0) _metricsFile = new MetricsJsonlWriter(_ctx.RunFile("metrics.jsonl"));
-        _supervisor.Tell(new Ready(_engine.Step, cursor, first));
+        _supervisor.Tell(new TrainerReady(_engine.Step, cursor, first));
         Self.Tell(new NextStep());
     }
 
@@ -96,7 +84,7 @@ public sealed class Trainer : ReceiveActor
         {
             Checkpoint();
             Become(Finished);
-            Sender.Tell(new Stopped(Step));
+            Sender.Tell(new TrainerStopped(Step));
         });
         Common();
     }
@@ -104,7 +92,7 @@ public sealed class Trainer : ReceiveActor
     private void Finished()
     {
         _state = "finished";
-        Receive<StopAndCheckpoint>(_ => Sender.Tell(new Stopped(Step)));
+        Receive<StopAndCheckpoint>(_ => Sender.Tell(new TrainerStopped(Step)));
         Receive<NextStep>(_ => { });
         Receive<DataAvailable>(_ => { });
         Common();
@@ -116,7 +104,7 @@ public sealed class Trainer : ReceiveActor
         {
             Checkpoint();
             Become(Finished);
-            _supervisor.Tell(new Completed(Step));
+            _supervisor.Tell(new TrainingCompleted(Step));
             return;
         }
         if (!_ctx.Channels.Batches.Reader.TryRead(out var batch))

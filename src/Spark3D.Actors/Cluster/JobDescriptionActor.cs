@@ -1,22 +1,20 @@
 using Akka.Actor;
 
-namespace Spark3D.Host.Cluster;
+namespace Spark3D.Actors.Cluster;
 
 /// <summary>
-/// Runs on the coordinator node at <c>/user/preprocess-job</c> and answers <see cref="Request"/> with the
-/// <see cref="JobDescription"/> JSON. Anything else is unhandled (logged as a dead letter by Akka).
+/// Runs on the coordinator node at <c>/user/preprocess-job</c> and answers
+/// <see cref="JobDescriptionActorMessages.DescribeJob"/> with the <see cref="JobDescription"/> JSON. Anything else is
+/// unhandled (logged as a dead letter by Akka).
 /// </summary>
 public sealed class JobDescriptionActor : ReceiveActor
 {
     /// <summary>Actor name on the coordinator node.</summary>
     public const string Name = "preprocess-job";
 
-    /// <summary>The request text.</summary>
-    public const string Request = "spark3d.describe-job";
-
     public JobDescriptionActor(string descriptionJson)
     {
-        Receive<string>(s => s == Request, _ => Sender.Tell(descriptionJson));
+        Receive<string>(s => s == JobDescriptionActorMessages.DescribeJob, _ => Sender.Tell(descriptionJson));
     }
 
     public static Props Props(JobDescription description) =>
@@ -36,7 +34,7 @@ public sealed class JobDescriptionActor : ReceiveActor
             ct.ThrowIfCancellationRequested();
             try
             {
-                string json = await selection.Ask<string>(Request, TimeSpan.FromSeconds(1), ct).ConfigureAwait(false);
+                string json = await selection.Ask<string>(JobDescriptionActorMessages.DescribeJob, TimeSpan.FromSeconds(1), ct).ConfigureAwait(false);
                 return JobDescription.FromJson(json);
             }
             catch (AskTimeoutException)

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Spark3D.Data.Cache;
 
-namespace Spark3D.Host.Cluster;
+namespace Spark3D.Actors.Cluster;
 
 /// <summary>
 /// What a worker node needs besides the work items: the shared output folder and the coordinator's preprocessing and
