@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Akka.Actor;
+using Spark3D.Model.Training;
 using Spark3D.Training.Feed;
 using Spark3D.Training.Ports;
 using Spark3D.Training.RunFiles;
@@ -132,7 +133,7 @@ public sealed class Trainer : ReceiveActor
         var clock = Stopwatch.StartNew();
         var outcome = _engine!.Train(batch.Batch);
         double seconds = clock.Elapsed.TotalSeconds;
-        if (!double.IsFinite(outcome.Loss)) throw new NonFiniteLossException(Step, outcome.Loss);
+        if (!double.IsFinite(outcome.Loss)) throw new NonFiniteLossException(Step, "loss", outcome.Loss, "reported by the engine after its step");
 
         _ctx.Metrics.StepDone(Step, outcome, waitedSeconds, seconds);
         if (_metricsFile is not null && Step % _ctx.Options.MetricsEverySteps == 0)

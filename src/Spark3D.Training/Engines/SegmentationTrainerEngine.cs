@@ -77,13 +77,9 @@ public sealed class SegmentationTrainerEngine : ITrainerEngine
         _batch = batch;
         try
         {
-            var result = _step!.Run(Step);
+            var result = _step!.Run(Step); // NonFiniteLossException propagates: the trainer restarts from a checkpoint
             Step++;
             return new StepOutcome(result.Loss, result.Lr);
-        }
-        catch (Model.Training.NonFiniteLossException e)
-        {
-            throw new Ports.NonFiniteLossException($"Non-finite {e.Message}", e);
         }
         finally
         {

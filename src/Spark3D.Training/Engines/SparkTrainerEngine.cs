@@ -7,7 +7,6 @@ using Spark3D.Training.Ports;
 using Spark3D.Training.Telemetry;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
-using ModelNonFinite = Spark3D.Model.Training.NonFiniteLossException;
 
 namespace Spark3D.Training.Engines;
 
@@ -72,11 +71,7 @@ public sealed class SparkTrainerEngine : ITrainerEngine
         StepResult result;
         try
         {
-            result = step.Run(Step);
-        }
-        catch (ModelNonFinite e)
-        {
-            throw new Ports.NonFiniteLossException($"{e.Message}", e);
+            result = step.Run(Step); // NonFiniteLossException propagates: the trainer restarts from a checkpoint
         }
         finally
         {

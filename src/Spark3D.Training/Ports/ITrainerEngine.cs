@@ -1,3 +1,4 @@
+using Spark3D.Model.Training;
 using Spark3D.Training.Feed;
 
 namespace Spark3D.Training.Ports;

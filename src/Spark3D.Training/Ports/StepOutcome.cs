@@ -1,3 +1,5 @@
+using Spark3D.Model.Training;
+
 namespace Spark3D.Training.Ports;
 
 /// <summary>What one optimiser step reports.</summary>
