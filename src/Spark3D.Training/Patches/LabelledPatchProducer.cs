@@ -8,8 +8,9 @@ namespace Spark3D.Training.Patches;
 
 /// <summary>
 /// The fine-tuning patch producer: reads image + label map, preprocesses both on the fly (image as in pre-training,
-/// labels with the same geometry and nearest-neighbour sampling), keeps the result in a small LRU cache, and cuts one
-/// patch per call: with probability <see cref="LabelledPatchOptions.ForegroundProbability"/> centred on a random voxel of
+/// labels with the same geometry and nearest-neighbour sampling), keeps the result in a small LRU cache
+/// (<see cref="LeasedLruCache{T}"/>: a case is loaded once even when several preprocessors ask for it together), and
+/// cuts one patch per call: with probability <see cref="LabelledPatchOptions.ForegroundProbability"/> centred on a random voxel of
 /// a random foreground class present (nnU-Net's oversampling), else uniform; then mirrored identically. Thread-safe.
 /// </summary>
 public sealed class LabelledPatchProducer : IPatchProducer
@@ -18,7 +19,7 @@ public sealed class LabelledPatchProducer : IPatchProducer
     private readonly LabelledPatchOptions _options;
     private readonly VolumePreprocessor _preprocessor;
     private readonly RandomPatchSampler _sampler;
-    private readonly PreprocessedCaseCache _cache;
+    private readonly LeasedLruCache<PreprocessedCase> _cache;
 
     /// <summary>Creates the producer for the cases of <paramref name="catalog"/>.</summary>
     public LabelledPatchProducer(LabelledVolumeCatalog catalog, LabelledPatchOptions options)
@@ -28,7 +29,7 @@ public sealed class LabelledPatchProducer : IPatchProducer
         _options = options.Validate();
         _preprocessor = new VolumePreprocessor(options.Preprocess);
         _sampler = new RandomPatchSampler(options.PatchSize);
-        _cache = new PreprocessedCaseCache(options.CacheCapacity);
+        _cache = new LeasedLruCache<PreprocessedCase>(options.CacheCapacity, release: null);
     }
 
     /// <summary>Cases currently cached.</summary>
@@ -37,7 +38,8 @@ public sealed class LabelledPatchProducer : IPatchProducer
     /// <inheritdoc />
     public TrainingPatch Produce(VolumeRef volume, Random rng)
     {
-        var c = _cache.GetOrAdd(volume.Id, () => Load(volume));
+        using var lease = _cache.Acquire(volume.Id, _ => Load(volume));
+        var c = lease.Value;
         var fg = c.ForegroundByClass;
         var classVoxels = fg.Count > 0 ? fg[rng.Next(fg.Count)] : null;
         var origin = _sampler.SampleOrigin(c.Image.Shape, rng, classVoxels, _options.ForegroundProbability);

@@ -1,7 +1,8 @@
 namespace Spark3D.Training.Patches;
 
 /// <summary>
-/// A small thread-safe least-recently-used cache of values created on demand (open cache files, preprocessed volumes).
+/// The producers' one thread-safe least-recently-used cache of values created on demand (open cache files, preprocessed
+/// volumes, preprocessed labelled cases).
 /// Callers hold a <see cref="Lease"/> while they use a value; an evicted value is released (disposed) only after its last
 /// lease ends, so eviction never pulls a memory map from under a reader. A value is created once even when several threads
 /// ask for it together (they wait for the first); a creation that throws is forgotten, so the next request tries again.
