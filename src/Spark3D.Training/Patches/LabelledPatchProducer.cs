@@ -1,3 +1,4 @@
+using Spark3D.Data.Augmentation;
 using Spark3D.Data.Nifti;
 using Spark3D.Data.Preprocessing;
 using Spark3D.Data.Sampling;
@@ -48,9 +49,11 @@ public sealed class LabelledPatchProducer : IPatchProducer
         var labels = c.Labels.Crop(origin, size).Voxels;
         if (_options.Mirror)
         {
-            var flips = MirrorAugmentation.Draw(rng);
-            image = MirrorAugmentation.Apply(image, size.Z, size.Y, size.X, flips);
-            labels = MirrorAugmentation.Apply(labels, size.Z, size.Y, size.X, flips);
+            // nnU-Net's mirroring: each axis flips with probability 0.5, the same way for image and labels. Drawn
+            // z, y, x (the order fine-tuning has always used, so seeded runs reproduce); the crops are fresh arrays.
+            bool z = rng.NextDouble() < 0.5, y = rng.NextDouble() < 0.5, x = rng.NextDouble() < 0.5;
+            PatchMirror.Apply(image, size, x, y, z);
+            PatchMirror.Apply(labels, size, x, y, z);
         }
         // Volume layout is X fastest = C-order (Z, Y, X), i.e. (D, H, W).
         return new TrainingPatch(image, size.Z, size.Y, size.X, labels);

@@ -1,3 +1,4 @@
+using Spark3D.Data.Augmentation;
 using Spark3D.Data.Volumes;
 using Spark3D.Tests.Shared;
 using Spark3D.Training.Batches;
@@ -60,15 +61,35 @@ public sealed class LabelledPatchProducerTests : IDisposable
     }
 
     [Fact]
-    public void Mirroring_flips_each_requested_axis_and_is_its_own_inverse()
+    public void Mirroring_flips_image_and_labels_along_the_same_axes()
     {
-        int d = 2, h = 3, w = 4;
-        var a = Enumerable.Range(0, d * h * w).Select(i => (float)i).ToArray();
-        var f = MirrorAugmentation.Apply(a, d, h, w, (true, false, true));
-        // voxel (z,y,x) moves to (d-1-z, y, w-1-x)
-        Assert.Equal(a[0 + w * (1 + h * 0)], f[(w - 1) + w * (1 + h * (d - 1))]);
-        Assert.Equal(a, MirrorAugmentation.Apply(f, d, h, w, (true, false, true)));
-        Assert.Same(a, MirrorAugmentation.Apply(a, d, h, w, (false, false, false)));
+        var catalog = SmallLabelledPhantoms.Write(_dir, 1);
+        var size = new Shape3(16, 16, 16);
+        LabelledPatchProducer Producer(bool mirror) =>
+            new(catalog, new LabelledPatchOptions(SmallLabelledPhantoms.Preprocess, size, ForegroundProbability: 1.0, Mirror: mirror));
+        var (plain, mirrored) = (Producer(false), Producer(true));
+        int flipped = 0;
+        for (int seed = 0; seed < 12; seed++)
+        {
+            // Same seed, same crop (the flips are drawn after the origin): the mirrored patch is the plain one flipped.
+            var a = plain.Produce(catalog.Volumes[0], new Random(seed));
+            var b = mirrored.Produce(catalog.Volumes[0], new Random(seed));
+            var axes = AllFlips().Where(f => Flip(a.Voxels, size, f).SequenceEqual(b.Voxels)).ToList();
+            Assert.NotEmpty(axes);
+            Assert.Contains(axes, f => Flip(a.Labels!, size, f).SequenceEqual(b.Labels!));
+            if (!axes.Contains((false, false, false))) flipped++;
+        }
+        Assert.True(flipped > 0, "no patch was mirrored in 12 draws");
+    }
+
+    private static IEnumerable<(bool X, bool Y, bool Z)> AllFlips() =>
+        from x in new[] { false, true } from y in new[] { false, true } from z in new[] { false, true } select (x, y, z);
+
+    private static float[] Flip(float[] voxels, Shape3 size, (bool X, bool Y, bool Z) f)
+    {
+        var copy = (float[])voxels.Clone();
+        PatchMirror.Apply(copy, size, f.X, f.Y, f.Z);
+        return copy;
     }
 
     [Fact]
