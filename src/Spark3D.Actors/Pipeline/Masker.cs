@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Spark3D.Data.Seeding;
 using Spark3D.Training.Feed;
 using Spark3D.Training.Ports;
 
@@ -74,7 +75,7 @@ public sealed class Masker : ReceiveActor
             return;
         }
         long sequence = _sequence;
-        var rng = new Random(SeedMixer.Mix(_ctx.Options.Seed, 0x4D41534B /* "MASK" */, sequence));
+        var rng = new Random(SeedMixer.Mix(_ctx.Options.Seed, SeedMixer.Masks, sequence));
         var batch = _ctx.Masks.Assemble(_gathered.Select(p => p.Patch).ToArray(), rng);
         var item2 = new BatchItem(sequence, _gathered.Select(p => p.Ticket).ToArray(), batch);
         _gathered.Clear();

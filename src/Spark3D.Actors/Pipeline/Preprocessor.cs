@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Spark3D.Data.Seeding;
 using Spark3D.Training.Feed;
 using Spark3D.Training.Ports;
 
@@ -88,7 +89,7 @@ public sealed class Preprocessor : ReceiveActor, IWithTimers
         TrainingPatch patch;
         try
         {
-            var rng = new Random(SeedMixer.Mix(_ctx.Options.Seed, 0x50544348 /* "PTCH" */, ticket.Slot.Epoch, ticket.Slot.Position));
+            var rng = new Random(SeedMixer.Mix(_ctx.Options.Seed, SeedMixer.Patches, ticket.Slot.Epoch, ticket.Slot.Position));
             patch = _ctx.Producer.Produce(ticket.Volume, rng);
         }
         catch (Exception e) when (IsTransient(e) && attempt < _ctx.Options.IoRetryMaxAttempts)
