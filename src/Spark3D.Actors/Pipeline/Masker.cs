@@ -6,8 +6,9 @@ using Spark3D.Training.Ports;
 namespace Spark3D.Actors.Pipeline;
 
 /// <summary>
-/// Collects <see cref="PipelineOptions.BatchSize"/> patches from the patch channel, has <see cref="IMaskFactory"/> draw one
-/// mask ratio and the block masks for them, and writes the <see cref="BatchItem"/> (with the patches' tickets) into the
+/// Collects <see cref="PipelineOptions.BatchSize"/> patches from the patch channel, has the run's
+/// <see cref="IBatchAssembler"/> assemble them (for pre-training it draws one mask ratio and the block masks; for
+/// fine-tuning it only checks the labels), and writes the <see cref="BatchItem"/> (with the patches' tickets) into the
 /// batch channel. Waits for data or space with <c>PipeTo(Self)</c>, never blocking its mailbox.
 /// </summary>
 public sealed class Masker : ReceiveActor
@@ -76,7 +77,7 @@ public sealed class Masker : ReceiveActor
         }
         long sequence = _sequence;
         var rng = new Random(SeedMixer.Mix(_ctx.Options.Seed, SeedMixer.Masks, sequence));
-        var batch = _ctx.Masks.Assemble(_gathered.Select(p => p.Patch).ToArray(), rng);
+        var batch = _ctx.Batches.Assemble(_gathered.Select(p => p.Patch).ToArray(), rng);
         var item2 = new BatchItem(sequence, _gathered.Select(p => p.Ticket).ToArray(), batch);
         _gathered.Clear();
         _ctx.Metrics.BatchAssembled();

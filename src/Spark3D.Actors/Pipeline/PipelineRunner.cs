@@ -31,9 +31,9 @@ public static class PipelineRunner
     /// or until <paramref name="cancellationToken"/> asks for a graceful stop; returns steps, losses, quarantine count,
     /// exit code and reason (also written to summary.json).</summary>
     public static async Task<PipelineResult> RunAsync(PipelineOptions options, IVolumeCatalog catalog, IPatchProducer producer,
-        IMaskFactory masks, ITrainerEngineFactory engines, CancellationToken cancellationToken = default)
+        IBatchAssembler batches, ITrainerEngineFactory engines, CancellationToken cancellationToken = default)
     {
-        var run = Start(options, catalog, producer, masks, engines);
+        var run = Start(options, catalog, producer, batches, engines);
         await using var registration = cancellationToken.Register(() => run.StopAsync());
         return await run.Completion.ConfigureAwait(false);
     }
@@ -41,7 +41,7 @@ public static class PipelineRunner
     /// <summary>Starts a run and returns at once; await <see cref="PipelineRun.Completion"/>. <paramref name="akkaConfig"/>
     /// (optional) is layered over the pipeline's own Akka settings, e.g. the host's <c>akka</c> section.</summary>
     public static PipelineRun Start(PipelineOptions options, IVolumeCatalog catalog, IPatchProducer producer,
-        IMaskFactory masks, ITrainerEngineFactory engines, Config? akkaConfig = null)
+        IBatchAssembler batches, ITrainerEngineFactory engines, Config? akkaConfig = null)
     {
         options.Validate();
         if (catalog.Volumes.Count == 0) throw new ArgumentException("The volume catalog is empty; nothing to train on.", nameof(catalog));
@@ -49,7 +49,7 @@ public static class PipelineRunner
 
         var metrics = new PipelineMetrics(options.TotalSteps);
         var channels = new PipelineChannels(options.VolumeChannelCapacity, options.PatchChannelCapacity, options.BatchChannelCapacity);
-        var ctx = new PipelineContext(options, catalog, producer, masks, engines, channels, metrics);
+        var ctx = new PipelineContext(options, catalog, producer, batches, engines, channels, metrics);
         var config = PipelineAkkaConfig.Build(options);
         if (akkaConfig is not null) config = akkaConfig.WithFallback(config);
         var system = ActorSystem.Create("spark3d-pretrain", config);

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Spark3D.Data.Sampling;
 using Spark3D.Data.Seeding;
 using Spark3D.Training.Feed;
 using Spark3D.Training.Ports;
@@ -86,7 +87,7 @@ public sealed class Preprocessor : ReceiveActor, IWithTimers
     private void Process(VolumeTicket ticket, int attempt)
     {
         _state = "running";
-        TrainingPatch patch;
+        Patch patch;
         try
         {
             var rng = new Random(SeedMixer.Mix(_ctx.Options.Seed, SeedMixer.Patches, ticket.Slot.Epoch, ticket.Slot.Position));

@@ -99,7 +99,7 @@ internal static class PretrainCommand
         using var prometheus = new PrometheusExport(telemetry, w => Console.Error.WriteLine(w));
         if (prometheus.Url is { } url) Console.Out.WriteLine($"metrics: {url}");
         using var signals = new ShutdownSignals();
-        var run = PipelineRunner.Start(pipeline, data.Catalog, data.Producer, data.Masks, engines);
+        var run = PipelineRunner.Start(pipeline, data.Catalog, data.Producer, data.Batches, engines);
         engines.DataWaitFraction = () => run.Metrics.Snapshot().DataWaitFraction;
         using var stop = signals.Token.Register(() => _ = run.StopAsync());
         new ConsoleProgressView(telemetry).ShowAsync(run).GetAwaiter().GetResult();

@@ -16,7 +16,7 @@ namespace Spark3D.Host.FineTune;
 
 /// <summary>
 /// Sets up and runs one fine-tuning run on the actor pipeline: labelled catalog + <see cref="LabelledPatchProducer"/> +
-/// <see cref="NoMaskFactory"/> + <see cref="SegmentationTrainerEngineFactory"/>. Pre-trained runs use the two-stage
+/// <see cref="LabelledBatchAssembler"/> + <see cref="SegmentationTrainerEngineFactory"/>. Pre-trained runs use the two-stage
 /// sawtooth schedule at spark3d.finetune.pretrained-lr; --from-scratch runs nnU-Net's poly schedule at scratch-lr.
 /// </summary>
 public static class FineTuneRun
@@ -107,7 +107,7 @@ public static class FineTuneRun
         Console.CancelKeyPress += onCancel;
         try
         {
-            var result = PipelineRunner.RunAsync(pipeline, catalog, producer, new NoMaskFactory(), engines, cts.Token).GetAwaiter().GetResult();
+            var result = PipelineRunner.RunAsync(pipeline, catalog, producer, new LabelledBatchAssembler(), engines, cts.Token).GetAwaiter().GetResult();
             log.WriteLine($"step {result.Step}, loss {result.LossFirst:0.####} -> {result.LossLast:0.####}, {result.Elapsed.TotalSeconds:0.0} s, " +
                           $"data wait {result.DataWaitFraction:P0}, quarantined {result.Quarantined}: {result.Reason}");
             if (result.ExitCode != 0) Console.Error.WriteLine("spark3d finetune: " + result.Reason);

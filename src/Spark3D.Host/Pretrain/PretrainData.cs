@@ -9,15 +9,15 @@ using Spark3D.Training.Ports;
 
 namespace Spark3D.Host.Pretrain;
 
-/// <summary>The data side of a run: catalog, patch producer and mask factory for a folder that is either a preprocessed
+/// <summary>The data side of a run: catalog, patch producer and batch assembler for a folder that is either a preprocessed
 /// cache (has manifest.jsonl or *.s3d files) or raw NIfTI files (preprocessed on the fly).</summary>
 public sealed class PretrainData : IDisposable
 {
-    private PretrainData(IVolumeCatalog catalog, IPatchProducer producer, IMaskFactory masks, string kind, Shape3 patch)
+    private PretrainData(IVolumeCatalog catalog, IPatchProducer producer, IBatchAssembler batches, string kind, Shape3 patch)
     {
         Catalog = catalog;
         Producer = producer;
-        Masks = masks;
+        Batches = batches;
         Kind = kind;
         PatchSize = patch;
     }
@@ -27,7 +27,7 @@ public sealed class PretrainData : IDisposable
     /// <summary>Volume → patch.</summary>
     public IPatchProducer Producer { get; }
     /// <summary>Patches → masked batch.</summary>
-    public IMaskFactory Masks { get; }
+    public IBatchAssembler Batches { get; }
     /// <summary>"cache" or "raw NIfTI (preprocessed on the fly)".</summary>
     public string Kind { get; }
     /// <summary>Patch size (X, Y, Z).</summary>
@@ -50,13 +50,13 @@ public sealed class PretrainData : IDisposable
             VerifyChunks = config.GetBoolean("spark3d.data.cache.verify-checksums", true),
         };
         producerOptions.Validate();
-        var masks = new BlockMaskFactory(mask, patch);
+        var batches = new MaskedBatchAssembler(mask, patch);
         bool isCache = File.Exists(Path.Combine(directory, CacheVolumeCatalog.ManifestFileName))
                        || Directory.EnumerateFiles(directory, "*" + CacheVolumeCatalog.CacheExtension).Any();
         if (isCache)
-            return new PretrainData(CacheVolumeCatalog.Open(directory), new CachePatchProducer(producerOptions), masks, "preprocessed cache", patch);
+            return new PretrainData(CacheVolumeCatalog.Open(directory), new CachePatchProducer(producerOptions), batches, "preprocessed cache", patch);
         return new PretrainData(NiftiFolderCatalog.Open(directory), new NiftiPatchProducer(producerOptions, PreprocessOptionsOf(config)),
-            masks, "raw NIfTI (preprocessed on the fly)", patch);
+            batches, "raw NIfTI (preprocessed on the fly)", patch);
     }
 
     /// <summary><c>spark3d.data.patch-size</c> [x, y, z].</summary>

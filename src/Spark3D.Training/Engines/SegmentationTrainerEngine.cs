@@ -30,7 +30,7 @@ public sealed class SegmentationTrainerEngine : ITrainerEngine
     private OptimizerHelper? _optimizer;
     private bool _optimizerIsDecoderOnly;
     private TrainingStep? _step;
-    private MaskedBatch? _batch;
+    private TrainingBatch? _batch;
 
     /// <summary>Builds the network (He init, pre-trained transfer) on the options' device; no checkpoint is read yet.</summary>
     public SegmentationTrainerEngine(SegmentationEngineOptions options)
@@ -70,7 +70,7 @@ public sealed class SegmentationTrainerEngine : ITrainerEngine
     public bool DecoderOnlyAt(long step) => _options.Schedule is SawtoothFineTuneSchedule s && s.TrainsDecoderOnly(step);
 
     /// <inheritdoc />
-    public StepOutcome Train(MaskedBatch batch)
+    public StepOutcome Train(TrainingBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
         EnsureOptimizerFor(Step);
@@ -146,8 +146,9 @@ public sealed class SegmentationTrainerEngine : ITrainerEngine
             Array.Copy(p.Voxels, 0, images, (long)b * voxels, voxels);
             for (int i = 0; i < voxels; i++) labels[(long)b * voxels + i] = (long)MathF.Round(l[i]);
         }
-        var x = tensor(images, [n, 1, first.D, first.H, first.W]).to(_device);
-        var y = tensor(labels, [n, first.D, first.H, first.W]).to(_device);
+        var s = first.Shape; // X fastest = a C-order (Z, Y, X) tensor
+        var x = tensor(images, [n, 1, s.Z, s.Y, s.X]).to(_device);
+        var y = tensor(labels, [n, s.Z, s.Y, s.X]).to(_device);
         if (y.max().item<long>() >= _options.NumClasses || y.min().item<long>() < 0)
             throw new InvalidDataException($"A label map holds values outside [0, {_options.NumClasses - 1}].");
         var logits = _precision.Compute.forward(_precision.ToCompute(x)).to(ScalarType.Float32);

@@ -27,7 +27,7 @@ public sealed class SparkTrainerEngine : ITrainerEngine
     private readonly OptimizerHelper _optimizer;
     private readonly CheckpointStore _store;
     private readonly TensorBoardLog? _tensorBoard;
-    private MaskedBatch? _current;
+    private TrainingBatch? _current;
     private float[]? _snapshot;
     private bool _disposed;
 
@@ -57,7 +57,7 @@ public sealed class SparkTrainerEngine : ITrainerEngine
     public double LastGradNorm { get; private set; } = double.NaN;
 
     /// <inheritdoc />
-    public StepOutcome Train(MaskedBatch batch)
+    public StepOutcome Train(TrainingBatch batch)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         long next = Step + 1;
@@ -96,7 +96,7 @@ public sealed class SparkTrainerEngine : ITrainerEngine
         return _loss.forward(reconstruction, image, visible);
     }
 
-    private void Log(StepResult result, MaskedBatch batch)
+    private void Log(StepResult result, TrainingBatch batch)
     {
         if (_tensorBoard is { } tb && Step % _options.ScalarsEverySteps == 0)
         {

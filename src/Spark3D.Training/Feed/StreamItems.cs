@@ -1,3 +1,4 @@
+using Spark3D.Data.Sampling;
 using Spark3D.Training.Ports;
 
 namespace Spark3D.Training.Feed;
@@ -6,7 +7,7 @@ namespace Spark3D.Training.Feed;
 public sealed record VolumeTicket(VolumeSlot Slot, VolumeRef Volume);
 
 /// <summary>A produced patch and the ticket it came from.</summary>
-public sealed record PatchItem(VolumeTicket Ticket, TrainingPatch Patch);
+public sealed record PatchItem(VolumeTicket Ticket, Patch Patch);
 
-/// <summary>A masked batch and the tickets of its patches (in batch order).</summary>
-public sealed record BatchItem(long Sequence, IReadOnlyList<VolumeTicket> Tickets, MaskedBatch Batch);
+/// <summary>An assembled batch and the tickets of its patches (in batch order).</summary>
+public sealed record BatchItem(long Sequence, IReadOnlyList<VolumeTicket> Tickets, TrainingBatch Batch);

@@ -1,4 +1,5 @@
 using Spark3D.Data.Cache;
+using Spark3D.Data.Sampling;
 using Spark3D.Training.Ports;
 
 namespace Spark3D.Training.Patches;
@@ -28,7 +29,7 @@ public sealed class CachePatchProducer : IPatchProducer, IDisposable
     public int OpenFiles => _files.Count;
 
     /// <inheritdoc />
-    public TrainingPatch Produce(VolumeRef volume, Random rng)
+    public Patch Produce(VolumeRef volume, Random rng)
     {
         ArgumentNullException.ThrowIfNull(volume);
         ArgumentNullException.ThrowIfNull(rng);

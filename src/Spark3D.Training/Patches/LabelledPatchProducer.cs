@@ -37,7 +37,7 @@ public sealed class LabelledPatchProducer : IPatchProducer
     public int CachedCases => _cache.Count;
 
     /// <inheritdoc />
-    public TrainingPatch Produce(VolumeRef volume, Random rng)
+    public Patch Produce(VolumeRef volume, Random rng)
     {
         using var lease = _cache.Acquire(volume.Id, _ => Load(volume));
         var c = lease.Value;
@@ -55,8 +55,7 @@ public sealed class LabelledPatchProducer : IPatchProducer
             PatchMirror.Apply(image, size, x, y, z);
             PatchMirror.Apply(labels, size, x, y, z);
         }
-        // Volume layout is X fastest = C-order (Z, Y, X), i.e. (D, H, W).
-        return new TrainingPatch(image, size.Z, size.Y, size.X, labels);
+        return new Patch(image, size, labels) { Origin = origin };
     }
 
     /// <summary>Reads and preprocesses one case (also used by tests).</summary>

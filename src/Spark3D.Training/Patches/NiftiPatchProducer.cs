@@ -31,7 +31,7 @@ public sealed class NiftiPatchProducer : IPatchProducer, IDisposable
     }
 
     /// <inheritdoc />
-    public TrainingPatch Produce(VolumeRef volume, Random rng)
+    public Patch Produce(VolumeRef volume, Random rng)
     {
         ArgumentNullException.ThrowIfNull(volume);
         ArgumentNullException.ThrowIfNull(rng);

@@ -1,7 +1,6 @@
 using Spark3D.Data.Augmentation;
 using Spark3D.Data.Sampling;
 using Spark3D.Data.Volumes;
-using Spark3D.Training.Ports;
 
 namespace Spark3D.Training.Patches;
 
@@ -33,10 +32,10 @@ internal sealed class PatchCutter
             throw new UnusableVolumeException(path, $"{what} is only {shape} voxels; at least {_minExtent} per axis are needed for a training patch");
     }
 
-    public TrainingPatch Cut(IVolumeCropSource source, Random rng)
+    public Patch Cut(IVolumeCropSource source, Random rng)
     {
         var origin = _sampler.SampleOrigin(source.Shape, rng);
         var voxels = _augmenter.Extract(source, origin, PatchSize, rng);
-        return new TrainingPatch(voxels, PatchSize.Z, PatchSize.Y, PatchSize.X);
+        return new Patch(voxels, PatchSize) { Origin = origin };
     }
 }

@@ -1,11 +1,11 @@
 using Spark3D.Data.Augmentation;
+using Spark3D.Data.Sampling;
 using Spark3D.Data.Volumes;
-using Spark3D.Training.Ports;
 
 namespace Spark3D.Training.Patches;
 
 /// <summary>Settings shared by <see cref="CachePatchProducer"/> and <see cref="NiftiPatchProducer"/>.</summary>
-/// <param name="PatchSize">Patch size (X, Y, Z); the produced <see cref="TrainingPatch"/> has D = Z, H = Y, W = X.</param>
+/// <param name="PatchSize">Patch size (X, Y, Z) of the produced <see cref="Patch"/>es.</param>
 public sealed record PatchProducerOptions(Shape3 PatchSize)
 {
     /// <summary>Spatial augmentation (mirroring, rotation, scale); <see cref="AugmentationOptions.None"/> for plain crops.</summary>

@@ -1,3 +1,5 @@
+using Spark3D.Data.Sampling;
+
 namespace Spark3D.Training.Ports;
 
 /// <summary>Turns a volume reference into one training patch: load (or read a crop from the cache), sample, augment.
@@ -8,5 +10,5 @@ namespace Spark3D.Training.Ports;
 public interface IPatchProducer
 {
     /// <summary>Produces one patch from <paramref name="volume"/>; all randomness must come from <paramref name="rng"/>.</summary>
-    TrainingPatch Produce(VolumeRef volume, Random rng);
+    Patch Produce(VolumeRef volume, Random rng);
 }

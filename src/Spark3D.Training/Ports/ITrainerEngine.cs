@@ -12,7 +12,7 @@ public interface ITrainerEngine : IDisposable
     long Step { get; }
 
     /// <summary>Runs one optimiser step on <paramref name="batch"/>; throws <see cref="NonFiniteLossException"/> on NaN/Inf loss.</summary>
-    StepOutcome Train(MaskedBatch batch);
+    StepOutcome Train(TrainingBatch batch);
 
     /// <summary>Writes a checkpoint (atomically: temp file + rename) for the current step that includes
     /// <paramref name="cursor"/>, the data position of the last batch trained into the weights.</summary>

@@ -35,7 +35,7 @@ public sealed class PipelineMetrics : IDisposable
         Meter = new Meter(MeterName, "1.0");
         _volumes = Meter.CreateCounter<long>("spark3d.pipeline.volumes", "{volume}", "Volume references emitted by the loader.");
         _patches = Meter.CreateCounter<long>("spark3d.pipeline.patches", "{patch}", "Patches produced (rate = patches/s).");
-        _batches = Meter.CreateCounter<long>("spark3d.pipeline.batches", "{batch}", "Masked batches assembled (rate = batches/s).");
+        _batches = Meter.CreateCounter<long>("spark3d.pipeline.batches", "{batch}", "Batches assembled (rate = batches/s).");
         _steps = Meter.CreateCounter<long>("spark3d.pipeline.steps", "{step}", "Optimiser steps done.");
         _restarts = Meter.CreateCounter<long>("spark3d.pipeline.actor.restarts", "{restart}", "Actor restarts after a failure.");
         _failures = Meter.CreateCounter<long>("spark3d.pipeline.trainer.failures", "{failure}", "Trainer failures (exceptions, non-finite loss).");

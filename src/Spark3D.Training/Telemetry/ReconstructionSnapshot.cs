@@ -1,5 +1,4 @@
 using System.Globalization;
-using Spark3D.Data.Volumes;
 using Spark3D.Training.Ports;
 
 namespace Spark3D.Training.Telemetry;
@@ -12,30 +11,30 @@ public static class ReconstructionSnapshot
     public static string FileNameFor(long step) => $"step-{step.ToString("D6", CultureInfo.InvariantCulture)}.png";
 
     /// <summary>Renders sample <paramref name="sample"/> of <paramref name="batch"/> with its reconstruction
-    /// (<paramref name="reconstruction"/>, C-order D×H×W) to <paramref name="path"/>.</summary>
-    public static void Save(string path, MaskedBatch batch, int sample, float[] reconstruction)
+    /// (<paramref name="reconstruction"/>, laid out like the patch) to <paramref name="path"/>.</summary>
+    public static void Save(string path, TrainingBatch batch, int sample, float[] reconstruction)
     {
         var p = batch.Patches[sample];
         if (reconstruction.Length != p.VoxelCount)
             throw new ArgumentException($"Reconstruction has {reconstruction.Length} voxels, the patch {p.VoxelCount}.", nameof(reconstruction));
         var masked = Masked(batch, sample);
-        // TrainingPatch is C-order (D,H,W) with W fastest; Shape3 stores X fastest, so X=W, Y=H, Z=D.
-        ReconstructionPngRenderer.Save(path, new Shape3(p.W, p.H, p.D), p.Voxels, masked, reconstruction);
+        ReconstructionPngRenderer.Save(path, p.Shape, p.Voxels, masked, reconstruction);
     }
 
-    /// <summary>The sample's voxels with every masked block set to 0.</summary>
-    public static float[] Masked(MaskedBatch batch, int sample)
+    /// <summary>The sample's voxels with every masked block set to 0 (a plain copy when the batch has no mask).</summary>
+    public static float[] Masked(TrainingBatch batch, int sample)
     {
         var p = batch.Patches[sample];
-        int gd = batch.MaskGridD, gh = batch.MaskGridH, gw = batch.MaskGridW, cells = gd * gh * gw;
-        int bd = p.D / gd, bh = p.H / gh, bw = p.W / gw;
         var result = (float[])p.Voxels.Clone();
-        for (int z = 0; z < p.D; z++)
-            for (int y = 0; y < p.H; y++)
-                for (int x = 0; x < p.W; x++)
+        if (batch.Mask is not { } mask) return result;
+        var (s, g) = (p.Shape, mask.Grid);
+        int cells = mask.CellsPerPatch, bx = s.X / g.X, by = s.Y / g.Y, bz = s.Z / g.Z;
+        for (int z = 0; z < s.Z; z++)
+            for (int y = 0; y < s.Y; y++)
+                for (int x = 0; x < s.X; x++)
                 {
-                    int cell = Math.Min(x / bw, gw - 1) + gw * (Math.Min(y / bh, gh - 1) + gh * Math.Min(z / bd, gd - 1));
-                    if (batch.Mask[sample * cells + cell]) result[x + p.W * (y + p.H * z)] = 0f;
+                    long cell = g.Index(Math.Min(x / bx, g.X - 1), Math.Min(y / by, g.Y - 1), Math.Min(z / bz, g.Z - 1));
+                    if (mask.Cells[sample * cells + cell]) result[s.Index(x, y, z)] = 0f;
                 }
         return result;
     }

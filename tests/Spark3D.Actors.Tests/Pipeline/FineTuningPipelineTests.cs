@@ -73,7 +73,7 @@ public sealed class FineTuningPipelineTests : IDisposable
         var catalog = SmallLabelledPhantoms.Write(Path.Combine(_dir, "data"), 2);
         var producer = new LabelledPatchProducer(catalog, new LabelledPatchOptions(SmallLabelledPhantoms.Preprocess, new Shape3(32, 32, 32)));
         var factory = new SegmentationTrainerEngineFactory(Options(pretrained, schedule, run));
-        var result = await PipelineRunner.RunAsync(Pipeline(run, 20), catalog, producer, new NoMaskFactory(), factory);
+        var result = await PipelineRunner.RunAsync(Pipeline(run, 20), catalog, producer, new LabelledBatchAssembler(), factory);
         Assert.Equal(0, result.ExitCode);
         Assert.Equal(20, result.Step);
         Assert.True(double.IsFinite(result.LossLast!.Value));
@@ -91,7 +91,7 @@ public sealed class FineTuningPipelineTests : IDisposable
         Assert.False(Same(final, afterDecoderStage, WeightFilters.IsDecoderOnly));
 
         // Rerun to 22 steps: resumes from step 20 (the loss of the first run is kept).
-        var resumed = await PipelineRunner.RunAsync(Pipeline(run, 22), catalog, producer, new NoMaskFactory(), factory);
+        var resumed = await PipelineRunner.RunAsync(Pipeline(run, 22), catalog, producer, new LabelledBatchAssembler(), factory);
         Assert.Equal(22, resumed.Step);
         Assert.Equal(2, resumed.StepsThisRun);
         Assert.True(File.Exists(Path.Combine(run, "summary.json")));
@@ -112,7 +112,7 @@ public sealed class FineTuningPipelineTests : IDisposable
             Assert.False(probe.DecoderOnlyAt(0));
             initial = Weights(probe.Network);
         }
-        var result = await PipelineRunner.RunAsync(Pipeline(run, 3), catalog, producer, new NoMaskFactory(), new SegmentationTrainerEngineFactory(options));
+        var result = await PipelineRunner.RunAsync(Pipeline(run, 3), catalog, producer, new LabelledBatchAssembler(), new SegmentationTrainerEngineFactory(options));
         Assert.Equal(0, result.ExitCode);
         var first = Weights(CheckpointStore.Read(new CheckpointStore(Path.Combine(run, "checkpoints"), 100).List()[0].Path).ModelState);
         Assert.False(Same(first, initial, WeightFilters.IsEncoder), "from scratch, the encoder trains from the first step");

@@ -39,7 +39,7 @@ public class RealDataPipelineTests
         var engines = new MeanFitEngineFactory(Path.Combine(fx.Root, "run"));
 
         var result = await PipelineRunner.RunAsync(Options(Path.Combine(fx.Root, "run"), 12), catalog, producer,
-            new BlockMaskFactory(new MaskOptions(BlockSize: 8, Ratio: 0.75), Patch), engines).WaitAsync(TimeSpan.FromMinutes(2));
+            new MaskedBatchAssembler(new MaskOptions(BlockSize: 8, Ratio: 0.75), Patch), engines).WaitAsync(TimeSpan.FromMinutes(2));
 
         Assert.Equal(0, result.ExitCode);
         Assert.Equal(12, result.Step);
@@ -65,7 +65,7 @@ public class RealDataPipelineTests
         var engines = new MeanFitEngineFactory(Path.Combine(fx.Root, "run"));
 
         var result = await PipelineRunner.RunAsync(Options(Path.Combine(fx.Root, "run"), 10), catalog, producer,
-            new BlockMaskFactory(new MaskOptions(BlockSize: 8, Dynamic: true), Patch), engines).WaitAsync(TimeSpan.FromMinutes(2));
+            new MaskedBatchAssembler(new MaskOptions(BlockSize: 8, Dynamic: true), Patch), engines).WaitAsync(TimeSpan.FromMinutes(2));
 
         Assert.Equal(0, result.ExitCode);
         Assert.Equal(10, result.Step);

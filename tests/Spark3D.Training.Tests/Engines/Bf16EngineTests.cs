@@ -1,3 +1,5 @@
+using Spark3D.Data.Sampling;
+using Spark3D.Data.Volumes;
 using Spark3D.Model.Checkpoints;
 using Spark3D.Model.Interop;
 using Spark3D.Model.Mae;
@@ -17,7 +19,7 @@ public sealed class Bf16EngineTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, true);
 
-    private static MaskedBatch Batch(int seed, bool labels = false)
+    private static TrainingBatch Batch(int seed, bool labels = false)
     {
         var rng = new Random(seed);
         var patches = Enumerable.Range(0, 2).Select(_ =>
@@ -29,11 +31,11 @@ public sealed class Bf16EngineTests : IDisposable
                 v[i] = (float)(Math.Sin(i * 0.01) + 0.1 * rng.NextDouble());
                 if (l is not null) l[i] = v[i] > 0.5f ? 2 : v[i] > 0 ? 1 : 0;
             }
-            return new TrainingPatch(v, 32, 32, 32, l);
+            return new Patch(v, new Shape3(32, 32, 32), l);
         }).ToList();
         var mask = new bool[2 * 8];
         for (int i = 0; i < mask.Length; i++) mask[i] = i % 4 != 0;
-        return new MaskedBatch(patches, mask, 2, 2, 2, 0.75);
+        return new TrainingBatch(patches, new BatchMask(mask, new Shape3(2, 2, 2), 0.75));
     }
 
     private static void AssertPrecision(nn.Module master, nn.Module compute)

@@ -1,3 +1,5 @@
+using Spark3D.Data.Sampling;
+using Spark3D.Data.Volumes;
 using Spark3D.Model.Training;
 using Spark3D.Training.Engines;
 using Spark3D.Training.Feed;
@@ -10,18 +12,18 @@ namespace Spark3D.Training.Tests.Engines;
 /// cursor, the once-only injected fault, reconstruction PNGs.</summary>
 public sealed class SparkTrainerEngineTests
 {
-    private static MaskedBatch Batch(int seed)
+    private static TrainingBatch Batch(int seed)
     {
         var rng = new Random(seed);
         var patches = Enumerable.Range(0, 2).Select(_ =>
         {
             var v = new float[32 * 32 * 32];
             for (int i = 0; i < v.Length; i++) v[i] = (float)(Math.Sin(i * 0.01) + 0.1 * rng.NextDouble());
-            return new TrainingPatch(v, 32, 32, 32);
+            return new Patch(v, new Shape3(32, 32, 32));
         }).ToList();
         var mask = new bool[2 * 8];
         for (int i = 0; i < mask.Length; i++) mask[i] = i % 4 != 0; // 6 of 8 cells masked per patch
-        return new MaskedBatch(patches, mask, 2, 2, 2, 0.75);
+        return new TrainingBatch(patches, new BatchMask(mask, new Shape3(2, 2, 2), 0.75));
     }
 
     private static SparkTrainerOptions Options(string run, long throwAt = 0) => new()
@@ -43,7 +45,7 @@ public sealed class SparkTrainerEngineTests
             Assert.Equal(new long[] { 2, 1, 32, 32, 32 }, image.shape);
             Assert.Equal(new long[] { 2, 1, 2, 2, 2 }, visible.shape);
             var v = visible.data<float>().ToArray();
-            for (int i = 0; i < v.Length; i++) Assert.Equal(batch.Mask[i] ? 0f : 1f, v[i]);
+            for (int i = 0; i < v.Length; i++) Assert.Equal(batch.Mask!.Cells[i] ? 0f : 1f, v[i]);
             Assert.Equal(batch.Patches[1].Voxels[12345], image[1, 0].flatten()[12345].item<float>());
         }
         var masked = ReconstructionSnapshot.Masked(batch, 0);

@@ -1,4 +1,5 @@
 using Spark3D.Data.Augmentation;
+using Spark3D.Data.Sampling;
 using Spark3D.Data.Volumes;
 using Spark3D.Tests.Shared;
 using Spark3D.Training.Patches;
@@ -8,7 +9,7 @@ namespace Spark3D.Training.Tests.Patches;
 
 public class CachePatchProducerTests
 {
-    private static readonly Shape3 Patch = new(32, 24, 16);
+    private static readonly Shape3 Size = new(32, 24, 16);
 
     [Fact]
     public void Produces_patches_of_the_configured_size_reproducibly_from_a_phantom_cache_file()
@@ -16,37 +17,38 @@ public class CachePatchProducerTests
         using var fx = new DataFixture();
         var phantom = DataFixture.Phantom(0);
         var file = new VolumeRef("p0", fx.WriteCache("p0.s3d", phantom));
-        using var producer = new CachePatchProducer(new PatchProducerOptions(Patch));
+        using var producer = new CachePatchProducer(new PatchProducerOptions(Size));
 
         var a = producer.Produce(file, new Random(3));
         var b = producer.Produce(file, new Random(3));
         var c = producer.Produce(file, new Random(4));
 
-        Assert.Equal((16, 24, 32), (a.D, a.H, a.W)); // D,H,W = Z,Y,X
-        Assert.Equal(Patch.Count, a.Voxels.Length);
+        Assert.Equal(Size, a.Shape);
+        Assert.Equal(Size.Count, a.Voxels.Length);
         Assert.Equal(a.Voxels, b.Voxels);
         Assert.NotEqual(a.Voxels, c.Voxels);
         Assert.Contains(a.Voxels, v => v != 0);
     }
 
     [Fact]
-    public void Unaugmented_patch_is_the_crop_at_the_sampled_origin_in_C_order()
+    public void Unaugmented_patch_is_the_crop_at_the_sampled_origin_X_fastest()
     {
         using var fx = new DataFixture();
         var s = new Shape3(40, 30, 20);
         var vol = DataFixture.Filled(s, i => i);
         var file = new VolumeRef("v", fx.WriteCache("v.s3d", vol));
-        using var producer = new CachePatchProducer(new PatchProducerOptions(Patch) { Augmentation = AugmentationOptions.None });
+        using var producer = new CachePatchProducer(new PatchProducerOptions(Size) { Augmentation = AugmentationOptions.None });
 
         var p = producer.Produce(file, new Random(9));
 
         // Same draws as the producer: origin x, y, z from RandomPatchSampler.
         var rng = new Random(9);
-        int x0 = rng.Next(0, s.X - Patch.X + 1), y0 = rng.Next(0, s.Y - Patch.Y + 1), z0 = rng.Next(0, s.Z - Patch.Z + 1);
-        for (int d = 0; d < p.D; d += 5)
-            for (int h = 0; h < p.H; h += 3)
-                for (int w = 0; w < p.W; w += 7)
-                    Assert.Equal(vol[x0 + w, y0 + h, z0 + d], p.Voxels[w + p.W * (h + p.H * d)]);
+        int x0 = rng.Next(0, s.X - Size.X + 1), y0 = rng.Next(0, s.Y - Size.Y + 1), z0 = rng.Next(0, s.Z - Size.Z + 1);
+        Assert.Equal((x0, y0, z0), p.Origin);
+        for (int z = 0; z < p.Shape.Z; z += 5)
+            for (int y = 0; y < p.Shape.Y; y += 3)
+                for (int x = 0; x < p.Shape.X; x += 7)
+                    Assert.Equal(vol[x0 + x, y0 + y, z0 + z], p.Voxels[p.Shape.Index(x, y, z)]);
     }
 
     [Fact]
@@ -55,14 +57,14 @@ public class CachePatchProducerTests
         using var fx = new DataFixture();
         var small = new Shape3(20, 10, 12);
         var file = new VolumeRef("s", fx.WriteCache("s.s3d", DataFixture.Filled(small, _ => 2f)));
-        using var producer = new CachePatchProducer(new PatchProducerOptions(Patch) { Augmentation = AugmentationOptions.None });
+        using var producer = new CachePatchProducer(new PatchProducerOptions(Size) { Augmentation = AugmentationOptions.None });
 
         for (int seed = 0; seed < 5; seed++)
         {
             var p = producer.Produce(file, new Random(seed));
-            Assert.Equal(Patch.Count, p.Voxels.Length);
+            Assert.Equal(Size.Count, p.Voxels.Length);
             Assert.Equal(small.Count, p.Voxels.Count(v => v == 2f)); // the whole volume is inside the patch
-            Assert.Equal(Patch.Count - small.Count, p.Voxels.Count(v => v == 0f));
+            Assert.Equal(Size.Count - small.Count, p.Voxels.Count(v => v == 0f));
         }
     }
 
@@ -71,10 +73,10 @@ public class CachePatchProducerTests
     {
         using var fx = new DataFixture();
         var files = Enumerable.Range(0, 3).Select(i => new VolumeRef($"p{i}", fx.WriteCache($"p{i}.s3d", DataFixture.Phantom(i)))).ToArray();
-        var options = new PatchProducerOptions(Patch) { MaxOpenFiles = 2 };
+        var options = new PatchProducerOptions(Size) { MaxOpenFiles = 2 };
         const int PerThread = 24;
 
-        TrainingPatch Make(CachePatchProducer pr, int t, int j) => pr.Produce(files[(t + j) % files.Length], new Random(1000 * t + j));
+        Patch Make(CachePatchProducer pr, int t, int j) => pr.Produce(files[(t + j) % files.Length], new Random(1000 * t + j));
 
         using var sequentialProducer = new CachePatchProducer(options);
         var expected = Enumerable.Range(0, 4).Select(t => Enumerable.Range(0, PerThread).Select(j => Make(sequentialProducer, t, j).Voxels).ToArray()).ToArray();
@@ -100,7 +102,7 @@ public class CachePatchProducerTests
         var bytes = File.ReadAllBytes(path);
         bytes[3] ^= 0x55; // break the magic
         File.WriteAllBytes(path, bytes);
-        using var producer = new CachePatchProducer(new PatchProducerOptions(Patch));
+        using var producer = new CachePatchProducer(new PatchProducerOptions(Size));
 
         var e = Assert.Throws<UnusableVolumeException>(() => producer.Produce(new VolumeRef("bad", path), new Random(1)));
         Assert.Equal(path, e.FilePath);

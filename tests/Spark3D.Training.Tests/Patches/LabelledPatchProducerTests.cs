@@ -1,9 +1,9 @@
 using Spark3D.Data.Augmentation;
+using Spark3D.Data.Sampling;
 using Spark3D.Data.Volumes;
 using Spark3D.Tests.Shared;
 using Spark3D.Training.Batches;
 using Spark3D.Training.Patches;
-using Spark3D.Training.Ports;
 
 namespace Spark3D.Training.Tests.Patches;
 
@@ -34,7 +34,7 @@ public sealed class LabelledPatchProducerTests : IDisposable
         for (int i = 0; i < 16; i++)
         {
             var patch = producer.Produce(catalog.Volumes[i % 2], rng);
-            Assert.Equal((16, 16, 16), (patch.D, patch.H, patch.W));
+            Assert.Equal(new Shape3(16, 16, 16), patch.Shape);
             Assert.NotNull(patch.Labels);
             Assert.All(patch.Labels!, l => Assert.InRange(l, 0, 4));
             Assert.Contains(patch.Labels!, l => l > 0); // centred on a foreground voxel
@@ -93,12 +93,12 @@ public sealed class LabelledPatchProducerTests : IDisposable
     }
 
     [Fact]
-    public void No_mask_factory_leaves_everything_visible()
+    public void Labelled_batches_have_no_mask_and_need_labels()
     {
-        var p = new TrainingPatch(new float[8], 2, 2, 2, new float[8]);
-        var batch = new NoMaskFactory().Assemble([p, p], new Random(1));
+        var p = new Patch(new float[8], new Shape3(2, 2, 2), new float[8]);
+        var batch = new LabelledBatchAssembler().Assemble([p, p], new Random(1));
+        Assert.Null(batch.Mask);
         Assert.Equal(0, batch.MaskRatio);
-        Assert.All(batch.Mask, m => Assert.False(m));
-        Assert.Throws<ArgumentException>(() => new NoMaskFactory().Assemble([new TrainingPatch(new float[8], 2, 2, 2)], new Random(1)));
+        Assert.Throws<ArgumentException>(() => new LabelledBatchAssembler().Assemble([new Patch(new float[8], new Shape3(2, 2, 2))], new Random(1)));
     }
 }

@@ -21,7 +21,7 @@ public class NiftiPatchProducerTests
         var a = producer.Produce(file, new Random(1));
         var b = producer.Produce(file, new Random(1));
 
-        Assert.Equal((32, 32, 32), (a.D, a.H, a.W));
+        Assert.Equal(new Shape3(32, 32, 32), a.Shape);
         Assert.Equal(a.Voxels, b.Voxels);
         Assert.All(a.Voxels, v => Assert.True(float.IsFinite(v)));
         Assert.InRange(a.Voxels.Max(), 0.1f, 20f); // z-scored, not raw phantom intensities (~1000)
