@@ -51,9 +51,7 @@ public sealed class PretrainData : IDisposable
         };
         producerOptions.Validate();
         var batches = new MaskedBatchAssembler(mask, patch);
-        bool isCache = File.Exists(Path.Combine(directory, CacheVolumeCatalog.ManifestFileName))
-                       || Directory.EnumerateFiles(directory, "*" + CacheVolumeCatalog.CacheExtension).Any();
-        if (isCache)
+        if (CacheVolumeCatalog.IsCache(directory))
             return new PretrainData(CacheVolumeCatalog.Open(directory), new CachePatchProducer(producerOptions), batches, "preprocessed cache", patch);
         return new PretrainData(NiftiFolderCatalog.Open(directory), new NiftiPatchProducer(producerOptions, PreprocessOptionsOf(config)),
             batches, "raw NIfTI (preprocessed on the fly)", patch);

@@ -4,18 +4,13 @@ using Spark3D.Training.Ports;
 namespace Spark3D.Training.Catalogs;
 
 /// <summary>
-/// The volumes of a preprocessed cache directory. With a <c>manifest.jsonl</c>: the latest entry per id whose status is
-/// ok and whose output file exists (others are listed in <see cref="Excluded"/>); without one: every <c>*.s3d</c> file
-/// below the directory, id = its relative path. Sorted ordinally by id, so the order is stable between runs.
+/// The volumes of a preprocessed cache folder. With its manifest: the latest entry per id whose status is ok and whose
+/// output file exists (others are listed in <see cref="Excluded"/>); without one: every cache volume file below the
+/// folder (not the <c>.labels.s3d</c> label maps). Ids follow <see cref="VolumeIds"/> either way, so a cache file has
+/// the id its source had. Sorted ordinally by id, so the order is stable between runs.
 /// </summary>
 public sealed class CacheVolumeCatalog : IVolumeCatalog
 {
-    /// <summary>The manifest file name inside a cache directory.</summary>
-    public const string ManifestFileName = "manifest.jsonl";
-
-    /// <summary>The cache file extension (docs/cache-format.md).</summary>
-    public const string CacheExtension = ".s3d";
-
     private CacheVolumeCatalog(string directory, IReadOnlyList<VolumeRef> volumes, IReadOnlyList<(string Id, string Reason)> excluded, bool fromManifest)
     {
         Directory = directory;
@@ -33,19 +28,28 @@ public sealed class CacheVolumeCatalog : IVolumeCatalog
     /// <summary>Manifest entries left out, with why (failed preprocessing, missing output file).</summary>
     public IReadOnlyList<(string Id, string Reason)> Excluded { get; }
 
-    /// <summary>True when the list came from manifest.jsonl.</summary>
+    /// <summary>True when the list came from the manifest.</summary>
     public bool FromManifest { get; }
+
+    /// <summary>True when <paramref name="dir"/> looks like a cache: it has the manifest or cache files at its top.</summary>
+    public static bool IsCache(string dir, string manifestFileName = DatasetManifest.DefaultFileName) =>
+        File.Exists(Path.Combine(dir, manifestFileName)) ||
+        System.IO.Directory.EnumerateFiles(dir, "*" + CacheVolumeBuilder.FileExtension).Any(VolumeIds.IsCacheVolume);
 
     /// <summary>Lists the cache in <paramref name="cacheDir"/>; throws <see cref="DirectoryNotFoundException"/> when it is
     /// missing and <see cref="CacheFormatException"/> when the manifest is corrupt.</summary>
-    public static CacheVolumeCatalog Open(string cacheDir)
+    public static CacheVolumeCatalog Open(string cacheDir, string manifestFileName = DatasetManifest.DefaultFileName)
     {
-        CatalogPaths.RequireDirectory(cacheDir, "Cache directory");
+        ArgumentException.ThrowIfNullOrEmpty(cacheDir);
+        if (!System.IO.Directory.Exists(cacheDir)) throw new DirectoryNotFoundException($"Cache directory '{cacheDir}' does not exist.");
         string dir = Path.GetFullPath(cacheDir);
-        string manifestPath = Path.Combine(dir, ManifestFileName);
+        string manifestPath = Path.Combine(dir, manifestFileName);
         if (!File.Exists(manifestPath))
         {
-            var files = CatalogPaths.List(dir, n => n.EndsWith(CacheExtension, StringComparison.OrdinalIgnoreCase) && !n.StartsWith('.'));
+            var files = VolumeIds.ListFiles(dir, VolumeIds.IsCacheVolume)
+                .Select(rel => new VolumeRef(VolumeIds.OfCacheFile(rel), Path.Combine(dir, rel)))
+                .OrderBy(v => v.Id, StringComparer.Ordinal)
+                .ToList();
             return new CacheVolumeCatalog(dir, files, [], fromManifest: false);
         }
 

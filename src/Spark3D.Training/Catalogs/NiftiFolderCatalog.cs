@@ -1,9 +1,11 @@
+using Spark3D.Data.Cache;
 using Spark3D.Training.Ports;
 
 namespace Spark3D.Training.Catalogs;
 
-/// <summary>Raw NIfTI files (<c>.nii</c>, <c>.nii.gz</c>, <c>.hdr</c> of a pair) found recursively below a folder; id =
-/// the path relative to it, sorted ordinally so the order is stable between runs.</summary>
+/// <summary>Raw NIfTI files found recursively below a folder (<c>spark3d pretrain --data RAW</c>), found and named
+/// exactly as <c>spark3d preprocess</c> finds and names them (<see cref="VolumeSourceScanner.ScanFolder"/>, ids by
+/// <see cref="VolumeIds"/>), sorted ordinally by id so the order is stable between runs.</summary>
 public sealed class NiftiFolderCatalog : IVolumeCatalog
 {
     private NiftiFolderCatalog(string directory, IReadOnlyList<VolumeRef> volumes)
@@ -18,22 +20,15 @@ public sealed class NiftiFolderCatalog : IVolumeCatalog
     /// <inheritdoc />
     public IReadOnlyList<VolumeRef> Volumes { get; }
 
-    /// <summary>True for the file names this catalog takes (hidden files excluded).</summary>
-    public static bool IsNiftiName(string fileName)
-    {
-        ArgumentNullException.ThrowIfNull(fileName);
-        return !fileName.StartsWith('.') &&
-               (fileName.EndsWith(".nii", StringComparison.OrdinalIgnoreCase) ||
-                fileName.EndsWith(".nii.gz", StringComparison.OrdinalIgnoreCase) ||
-                fileName.EndsWith(".hdr", StringComparison.OrdinalIgnoreCase) ||
-                fileName.EndsWith(".hdr.gz", StringComparison.OrdinalIgnoreCase));
-    }
-
     /// <summary>Lists <paramref name="dir"/>; throws <see cref="DirectoryNotFoundException"/> when it is missing.</summary>
     public static NiftiFolderCatalog Open(string dir)
     {
-        CatalogPaths.RequireDirectory(dir, "NIfTI folder");
-        string full = Path.GetFullPath(dir);
-        return new NiftiFolderCatalog(full, CatalogPaths.List(full, IsNiftiName));
+        ArgumentException.ThrowIfNullOrEmpty(dir);
+        if (!System.IO.Directory.Exists(dir)) throw new DirectoryNotFoundException($"NIfTI folder '{dir}' does not exist.");
+        var volumes = VolumeSourceScanner.ScanFolder(dir)
+            .Select(s => new VolumeRef(s.Id, s.SourcePath))
+            .OrderBy(v => v.Id, StringComparer.Ordinal)
+            .ToList();
+        return new NiftiFolderCatalog(Path.GetFullPath(dir), volumes);
     }
 }

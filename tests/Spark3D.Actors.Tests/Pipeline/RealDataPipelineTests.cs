@@ -45,7 +45,7 @@ public class RealDataPipelineTests
         Assert.Equal(12, result.Step);
         Assert.Equal(1, result.Quarantined);
         var q = Assert.Single(QuarantineLog.Read(Path.Combine(fx.Root, "run", "quarantine.jsonl")));
-        Assert.Equal("broken.s3d", q.Id);
+        Assert.Equal("broken", q.Id);
         Assert.Contains("corrupt cache file", q.Reason, StringComparison.Ordinal);
         Assert.Equal(1, q.Attempts); // not retried as a transient IO error
     }
@@ -70,9 +70,9 @@ public class RealDataPipelineTests
         Assert.Equal(0, result.ExitCode);
         Assert.Equal(10, result.Step);
         var report = QuarantineLog.Read(Path.Combine(fx.Root, "run", "quarantine.jsonl")).ToDictionary(e => e.Id);
-        Assert.Equal(["garbage.nii", "nan.nii", "one.nii", "zero.nii"], report.Keys.Order(StringComparer.Ordinal).ToArray());
-        Assert.Contains("NaN", report["nan.nii"].Reason, StringComparison.Ordinal);
-        Assert.Contains("1×1×1", report["one.nii"].Reason, StringComparison.Ordinal);
+        Assert.Equal(["garbage", "nan", "one", "zero"], report.Keys.Order(StringComparer.Ordinal).ToArray());
+        Assert.Contains("NaN", report["nan"].Reason, StringComparison.Ordinal);
+        Assert.Contains("1×1×1", report["one"].Reason, StringComparison.Ordinal);
         Assert.All(report.Values, e => Assert.Equal(1, e.Attempts));
     }
 }

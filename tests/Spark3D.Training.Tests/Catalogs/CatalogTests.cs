@@ -46,7 +46,7 @@ public class CatalogTests
     }
 
     [Fact]
-    public void Cache_catalog_without_manifest_lists_s3d_files_recursively_in_order()
+    public void Cache_catalog_without_manifest_lists_s3d_files_recursively_in_order_with_the_ids_of_their_sources()
     {
         using var fx = new DataFixture();
         var v = DataFixture.Filled(new Shape3(8, 8, 8), i => i);
@@ -55,24 +55,29 @@ public class CatalogTests
         fx.WriteCache("a/b.s3d", v);
         fx.WriteBytes("notes.txt", [1, 2]);
         fx.WriteBytes("a/.x.s3d.1234.tmp", [1]);
+        fx.WriteBytes("a/b.labels.s3d", [1]); // a label map, not a volume
+        fx.WriteBytes(".hidden/c.s3d", [1]);
 
         var cat = CacheVolumeCatalog.Open(fx.Root);
 
         Assert.False(cat.FromManifest);
-        Assert.Equal(["a/b.s3d", "a/y.s3d", "z.s3d"], cat.Volumes.Select(x => x.Id));
+        Assert.Equal(["a/b", "a/y", "z"], cat.Volumes.Select(x => x.Id));
         Assert.All(cat.Volumes, x => Assert.True(File.Exists(x.Path)));
     }
 
     [Fact]
-    public void Nifti_catalog_lists_nifti_files_recursively_in_order()
+    public void Nifti_catalog_lists_nifti_files_recursively_in_order_with_the_preprocess_ids()
     {
         using var fx = new DataFixture();
-        foreach (var name in new[] { "s2/t1.nii.gz", "s1/t1.nii", "s1/pair.hdr", "s1/pair.img", "readme.md", "b.NII", "s3/deep/x.nii" })
+        foreach (var name in new[] { "s2/t1.nii.gz", "s1/t1.nii", "s1/pair.hdr", "s1/pair.img", "readme.md", "b.NII", "s3/deep/x.nii",
+                     "twin.nii", "twin.nii.gz", ".git/x.nii", "s1/.hidden.nii" })
             fx.WriteBytes(name, [0]);
 
         var cat = NiftiFolderCatalog.Open(fx.Root);
 
-        Assert.Equal(["b.NII", "s1/pair.hdr", "s1/t1.nii", "s2/t1.nii.gz", "s3/deep/x.nii"], cat.Volumes.Select(x => x.Id));
+        // The ids `spark3d preprocess` gives the same files (VolumeIds): no extension, unless two files would collide.
+        Assert.Equal(["b", "s1/pair", "s1/t1", "s2/t1", "s3/deep/x", "twin.nii", "twin.nii.gz"], cat.Volumes.Select(x => x.Id));
+        Assert.Equal(VolumeSourceScanner.Scan(fx.Root).Select(s => s.Id).Order(StringComparer.Ordinal), cat.Volumes.Select(x => x.Id));
         Assert.Equal(cat.Volumes.Select(x => x.Id), NiftiFolderCatalog.Open(fx.Root).Volumes.Select(x => x.Id)); // stable
     }
 
