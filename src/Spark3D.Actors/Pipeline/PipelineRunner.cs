@@ -90,7 +90,7 @@ public static class PipelineRunner
         var s = metrics.Snapshot();
         var fallback = new PipelineResult(s.Step, s.StepsThisRun, s.LossFirst, s.LossLast, (int)s.Quarantined, s.Restarts, 4,
             "actor system terminated before the run reported a result", s.Elapsed, s.DataWaitFraction);
-        RunSummaryWriter.Write(Path.Combine(options.RunDirectory, RunSummaryWriter.FileName), fallback, options.CpuIsa);
+        RunSummaryWriter.Write(Path.Combine(options.RunDirectory, RunFileNames.Summary), fallback, options.CpuIsa);
         return fallback;
     }
 }

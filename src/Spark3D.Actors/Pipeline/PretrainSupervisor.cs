@@ -67,7 +67,7 @@ public sealed class PretrainSupervisor : ReceiveActor
     protected override void PreStart()
     {
         Directory.CreateDirectory(_ctx.Options.RunDirectory);
-        _quarantine = new QuarantineLog(_ctx.RunFile("quarantine.jsonl"));
+        _quarantine = new QuarantineLog(_ctx.RunFile(RunFileNames.Quarantine));
         _ctx.Metrics.Attach(_ctx.Channels);
         _ctx.Metrics.Attach(() => _ctx.Tracker?.Snapshot());
         var self = Self;
@@ -162,13 +162,13 @@ public sealed class PretrainSupervisor : ReceiveActor
         _ended = true;
         var s = _ctx.Metrics.Snapshot();
         // A resumed run reports the whole run's first loss; a rerun that had nothing left to do keeps the last one too.
-        var previous = _restoredStep > 0 ? RunSummaryWriter.PreviousLosses(_ctx.RunFile(RunSummaryWriter.FileName)) : default;
+        var previous = _restoredStep > 0 ? RunSummaryWriter.PreviousLosses(_ctx.RunFile(RunFileNames.Summary)) : default;
         double? lossFirst = previous.First ?? s.LossFirst;
         double? lossLast = s.LossLast ?? previous.Last;
         var result = new PipelineResult(s.Step, s.StepsThisRun, lossFirst, lossLast, _quarantine.Count, s.Restarts,
             exitCode, reason, DateTime.UtcNow - _started, s.DataWaitFraction);
         // Written here, synchronously, so it exists even when the process is exiting on SIGTERM.
-        RunSummaryWriter.Write(_ctx.RunFile(RunSummaryWriter.FileName), result, _ctx.Options.CpuIsa);
+        RunSummaryWriter.Write(_ctx.RunFile(RunFileNames.Summary), result, _ctx.Options.CpuIsa);
         _ctx.Channels.CompleteAll();
         _done.TrySetResult(result);
     }

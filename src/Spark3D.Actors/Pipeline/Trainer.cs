@@ -54,11 +54,11 @@ public sealed class Trainer : ReceiveActor
         _ctx.Metrics.StepRestored(_engine.Step);
         if (_ctx.Options.TraceConsumedVolumes)
         {
-            _trace = new ConsumedTrace(_ctx.RunFile("consumed.jsonl"));
+            _trace = new ConsumedTrace(_ctx.RunFile(RunFileNames.ConsumedTrace));
             // Lines after the restored step belong to a killed process's unsaved steps; those volumes come again.
             if (first) _trace.TruncateAfter(_engine.Step);
         }
-        if (_ctx.Options.MetricsEverySteps > 0) _metricsFile = new MetricsJsonlWriter(_ctx.RunFile("metrics.jsonl"));
+        if (_ctx.Options.MetricsEverySteps > 0) _metricsFile = new MetricsJsonlWriter(_ctx.RunFile(RunFileNames.Metrics));
         _supervisor.Tell(new TrainerReady(_engine.Step, cursor, first));
         Self.Tell(new NextStep());
     }

@@ -63,7 +63,7 @@ internal static class PretrainCommand
         var pipeline = PipelineOptionsMapper.FromConfig(config, runDirectory, totalSteps);
         Directory.CreateDirectory(runDirectory);
         string configText = Spark3DConfig.Render(config);
-        File.WriteAllText(Path.Combine(runDirectory, "config.conf"), configText + Environment.NewLine);
+        File.WriteAllText(Path.Combine(runDirectory, RunFileNames.Config), configText + Environment.NewLine);
 
         string dataDirectory = demo ? BuildDemoData(config) : Path.GetFullPath(config.GetString("spark3d.pretrain.data"));
         var runtime = TorchRuntime.Initialize(ModelOptionsMapper.Device(config));
@@ -134,8 +134,8 @@ internal static class PretrainCommand
         Console.Out.WriteLine($"checkpoints:     {o.Resolve(o.CheckpointDirectory)}");
         if (o.TensorBoardDirectory is { } tb) Console.Out.WriteLine($"tensorboard:     {o.Resolve(tb)}  (tensorboard --logdir {o.Resolve(tb)})");
         Console.Out.WriteLine($"reconstructions: {o.Resolve(o.ReconstructionDirectory)}");
-        Console.Out.WriteLine($"summary:         {Path.Combine(runDirectory, RunSummaryWriter.FileName)}");
-        Console.Out.WriteLine($"quarantine:      {Path.Combine(runDirectory, "quarantine.jsonl")}");
+        Console.Out.WriteLine($"summary:         {Path.Combine(runDirectory, RunFileNames.Summary)}");
+        Console.Out.WriteLine($"quarantine:      {Path.Combine(runDirectory, RunFileNames.Quarantine)}");
     }
 
     private static string Num(double? v) => v is { } d ? d.ToString("F4", CultureInfo.InvariantCulture) : "-";

@@ -11,6 +11,7 @@ using Spark3D.Training.Batches;
 using Spark3D.Training.Catalogs;
 using Spark3D.Training.Engines;
 using Spark3D.Training.Patches;
+using Spark3D.Training.RunFiles;
 
 namespace Spark3D.Host.FineTune;
 
@@ -90,7 +91,7 @@ public static class FineTuneRun
         CheckResumable(runDir, model);
         model.Write(runDir);
         string configText = Spark3DConfig.Render(config);
-        File.WriteAllText(Path.Combine(runDir, "config.conf"), configText + "\n");
+        File.WriteAllText(Path.Combine(runDir, RunFileNames.Config), configText + "\n");
 
         var catalog = new LabelledVolumeCatalog(cases.Select(c => (c.Id, c.ImagePath, c.LabelPath!)));
         var producer = new LabelledPatchProducer(catalog, new LabelledPatchOptions(settings.Preprocess, settings.PatchSize,

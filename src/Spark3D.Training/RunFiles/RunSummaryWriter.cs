@@ -9,9 +9,6 @@ namespace Spark3D.Training.RunFiles;
 /// guard's decision: name, onednn_max_cpu_isa (null = oneDNN's default), guard (what decided), reason.</summary>
 public static class RunSummaryWriter
 {
-    /// <summary>The file name inside the run directory.</summary>
-    public const string FileName = "summary.json";
-
     /// <summary>loss_first and loss_last of an existing summary (for resumed runs); nulls when absent or unreadable.</summary>
     public static (double? First, double? Last) PreviousLosses(string path)
     {
