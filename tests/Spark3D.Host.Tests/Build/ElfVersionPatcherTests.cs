@@ -1,6 +1,6 @@
 using Spark3D.Build;
 
-namespace Spark3D.Model.Tests;
+namespace Spark3D.Host.Tests.Build;
 
 public class ElfVersionPatcherTests
 {
