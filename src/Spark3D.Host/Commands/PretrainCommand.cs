@@ -36,8 +36,8 @@ internal static class PretrainCommand
                 result.GetValue(device), result.GetValue(patch), result.GetValue(batch));
             try
             {
-                var config = PretrainSettings.Resolve(GlobalOptions.LoadConfig(result), flags);
-                return Run(config, PretrainSettings.IsDemo(flags, config));
+                var config = PretrainConfigResolver.Resolve(GlobalOptions.LoadConfig(result), flags);
+                return Run(config, PretrainConfigResolver.IsDemo(flags, config));
             }
             catch (MemoryPreflightException e)
             {
@@ -57,7 +57,8 @@ internal static class PretrainCommand
 
     private static int Run(Akka.Configuration.Config config, bool demo)
     {
-        string runDirectory = Path.GetFullPath(config.GetString("spark3d.pretrain.run-directory"));
+        var pretrain = PretrainOptionsMapper.FromConfig(config);
+        string runDirectory = pretrain.RunDirectory;
         long totalSteps = TrainOptionsMapper.Steps(config);
         var telemetry = TelemetryOptionsMapper.FromConfig(config);
         var pipeline = PipelineOptionsMapper.FromConfig(config, runDirectory, totalSteps);
@@ -65,28 +66,35 @@ internal static class PretrainCommand
         string configText = Spark3DConfig.Render(config);
         File.WriteAllText(Path.Combine(runDirectory, RunFileNames.Config), configText + Environment.NewLine);
 
-        string dataDirectory = demo ? BuildDemoData(config) : Path.GetFullPath(config.GetString("spark3d.pretrain.data"));
-        var runtime = TorchRuntime.Initialize(ModelOptionsMapper.Device(config));
-        var memory = CheckMemory(config, runtime, pipeline.BatchSize);
-        using var data = PretrainData.Open(dataDirectory, config);
+        string dataDirectory = demo ? BuildDemoData(config, pretrain.Demo) : pretrain.Data!;
+        var network = ModelOptionsMapper.Network(config);
+        var mae = MaeOptionsMapper.Network(config);
+        var optimizer = TrainOptionsMapper.Optimizer(config);
+        var dataOptions = PretrainOptionsMapper.DataOptions(config);
+        var checkpoints = CheckpointOptionsMapper.FromConfig(config);
+        var runtime = TorchRuntime.Initialize(DeviceOptionsMapper.Device(config));
+        var preflight = CommandWorkloads.Pretrain(network, mae, dataOptions, optimizer.Kind, runtime, pipeline.BatchSize);
+        string? memory = MemoryPreflightStep.Run(DeviceOptionsMapper.MemoryPreflight(config), preflight.Workload, preflight.Current,
+            preflight.Alternatives, Console.Error);
+        using var data = PretrainData.Open(dataDirectory, dataOptions);
         var engineOptions = new SparkTrainerOptions
         {
             RunDirectory = runDirectory,
-            Network = ModelOptionsMapper.Network(config),
-            Mae = ModelOptionsMapper.Mae(config),
-            Optimizer = TrainOptionsMapper.Optimizer(config),
-            Schedule = TrainOptionsMapper.Schedule(config, totalSteps),
+            Network = network,
+            Mae = mae,
+            Optimizer = optimizer,
+            Schedule = TrainOptionsMapper.Schedule(config, optimizer.Lr, totalSteps),
             Device = runtime.Device,
             ComputeDType = runtime.ComputeDType,
-            CheckpointDirectory = config.GetString("spark3d.checkpoint.directory", "checkpoints"),
-            KeepLastCheckpoints = config.GetInt("spark3d.checkpoint.keep-last", 3),
+            CheckpointDirectory = checkpoints.Directory,
+            KeepLastCheckpoints = checkpoints.KeepLast,
             TensorBoardDirectory = telemetry.TensorBoardEnabled ? telemetry.TensorBoardDirectory : null,
             ScalarsEverySteps = telemetry.ScalarsEverySteps,
             ReconstructionDirectory = telemetry.ReconstructionDirectory,
             ReconstructionEverySteps = telemetry.ReconstructionEverySteps,
             ConfigText = configText,
             Seed = pipeline.Seed,
-            ThrowOnceAtStep = config.GetLong("spark3d.pretrain.inject-failure-at-step", 0),
+            ThrowOnceAtStep = pretrain.InjectFailureAtStep,
         };
         var engines = new SparkTrainerEngineFactory(engineOptions, w => Console.Error.WriteLine("warning: " + OneLine(w)));
 
@@ -110,20 +118,13 @@ internal static class PretrainCommand
         return outcome.ExitCode;
     }
 
-    /// <summary>The memory preflight (before the network is built); the summary line, or null.</summary>
-    private static string? CheckMemory(Akka.Configuration.Config config, TorchRuntimeInfo runtime, int batch)
+    private static string BuildDemoData(Akka.Configuration.Config config, DemoOptions demo)
     {
-        var p = CommandWorkloads.Pretrain(config, runtime, batch);
-        return MemoryPreflightStep.Run(MemoryPreflightMapper.FromConfig(config), p.Workload, p.Current, p.Alternatives, Console.Error);
-    }
-
-    private static string BuildDemoData(Akka.Configuration.Config config)
-    {
-        string dir = Path.GetFullPath(config.GetString("spark3d.pretrain.demo.data-directory"));
-        var options = DemoDataset.ReadOptions(config) with { MaxVoxels = config.GetLong("spark3d.pretrain.demo.max-voxels", 300_000) };
-        int built = DemoDataset.EnsureBuilt(dir, config.GetInt("spark3d.pretrain.demo.phantoms", 32), options, m => Console.Out.WriteLine(m));
-        if (built > 0) Console.Out.WriteLine($"built {built} phantoms in {dir}");
-        return dir;
+        // The demo's phantoms are spark3d.data.phantoms, only smaller (spark3d.pretrain.demo.max-voxels).
+        var options = PhantomOptionsMapper.FromConfig(config) with { MaxVoxels = demo.MaxVoxels };
+        int built = DemoDataset.EnsureBuilt(demo.DataDirectory, demo.Phantoms, options, m => Console.Out.WriteLine(m));
+        if (built > 0) Console.Out.WriteLine($"built {built} phantoms in {demo.DataDirectory}");
+        return demo.DataDirectory;
     }
 
     private static void Report(PipelineResult r, string runDirectory, SparkTrainerOptions o)

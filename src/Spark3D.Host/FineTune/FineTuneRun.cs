@@ -33,7 +33,7 @@ public static class FineTuneRun
         PipelineOptions pipeline;
         try
         {
-            settings = FineTuneSettings.FromConfig(config);
+            settings = FineTuneOptionsMapper.FromConfig(config);
             pipeline = PipelineOptionsMapper.FromConfig(config, Path.GetFullPath(request.RunDirectory), request.Steps);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or Akka.Configuration.ConfigurationException or FormatException)
@@ -126,7 +126,7 @@ public static class FineTuneRun
         var p = Memory.CommandWorkloads.Finetune(settings, runtime, batch, classes, presetFixed);
         try
         {
-            return Memory.MemoryPreflightStep.Run(MemoryPreflightMapper.FromConfig(config), p.Workload, p.Current, p.Alternatives, Console.Error);
+            return Memory.MemoryPreflightStep.Run(DeviceOptionsMapper.MemoryPreflight(config), p.Workload, p.Current, p.Alternatives, Console.Error);
         }
         catch (Exception e) when (e is Memory.MemoryPreflightException or ArgumentException)
         {

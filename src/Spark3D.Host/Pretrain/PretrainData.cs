@@ -1,7 +1,5 @@
-using Spark3D.Data.Augmentation;
-using Spark3D.Data.Preprocessing;
-using Spark3D.Data.Sampling;
 using Spark3D.Data.Volumes;
+using Spark3D.Host.Config;
 using Spark3D.Training.Batches;
 using Spark3D.Training.Catalogs;
 using Spark3D.Training.Patches;
@@ -33,50 +31,22 @@ public sealed class PretrainData : IDisposable
     /// <summary>Patch size (X, Y, Z).</summary>
     public Shape3 PatchSize { get; }
 
-    /// <summary>Opens <paramref name="directory"/> with the data, preprocessing, mask and loading settings of <paramref name="config"/>.</summary>
-    public static PretrainData Open(string directory, Akka.Configuration.Config config)
+    /// <summary>Opens <paramref name="directory"/>, a cache (its manifest or cache files at the top) or a raw NIfTI folder.</summary>
+    public static PretrainData Open(string directory, PretrainDataOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
         if (!Directory.Exists(directory)) throw new DirectoryNotFoundException($"Training data folder not found: {directory}");
-        var patch = PatchSizeOf(config);
-        var mask = MaskOptionsOf(config);
-        mask.Validate();
-        if (patch.X % mask.BlockSize != 0 || patch.Y % mask.BlockSize != 0 || patch.Z % mask.BlockSize != 0)
-            throw new ArgumentException($"spark3d.data.patch-size {patch} must be a multiple of spark3d.mae.block-size {mask.BlockSize}.");
-        var producerOptions = new PatchProducerOptions(patch)
-        {
-            Augmentation = config.GetBoolean("spark3d.pretrain.augmentation", true) ? AugmentationOptions.Default : AugmentationOptions.None,
-            MaxCachedVolumes = config.GetInt("spark3d.pretrain.raw-volume-cache", 64),
-            MaxOpenFiles = config.GetInt("spark3d.pretrain.open-cache-files", 32),
-            VerifyChunks = config.GetBoolean("spark3d.data.cache.verify-checksums", true),
-        };
-        producerOptions.Validate();
-        var batches = new MaskedBatchAssembler(mask, patch);
-        if (CacheVolumeCatalog.IsCache(directory))
-            return new PretrainData(CacheVolumeCatalog.Open(directory), new CachePatchProducer(producerOptions), batches, "preprocessed cache", patch);
-        return new PretrainData(NiftiFolderCatalog.Open(directory), new NiftiPatchProducer(producerOptions, PreprocessOptionsOf(config)),
+        var patch = options.Producer.PatchSize;
+        int block = options.Masks.BlockSize;
+        if (patch.X % block != 0 || patch.Y % block != 0 || patch.Z % block != 0)
+            throw new ArgumentException($"spark3d.data.patch-size {patch} must be a multiple of spark3d.mae.block-size {block}.");
+        var batches = new MaskedBatchAssembler(options.Masks, patch);
+        if (CacheVolumeCatalog.IsCache(directory, options.ManifestFileName))
+            return new PretrainData(CacheVolumeCatalog.Open(directory, options.ManifestFileName), new CachePatchProducer(options.Producer),
+                batches, "preprocessed cache", patch);
+        return new PretrainData(NiftiFolderCatalog.Open(directory), new NiftiPatchProducer(options.Producer, options.Preprocess),
             batches, "raw NIfTI (preprocessed on the fly)", patch);
     }
-
-    /// <summary><c>spark3d.data.patch-size</c> [x, y, z].</summary>
-    public static Shape3 PatchSizeOf(Akka.Configuration.Config config)
-    {
-        var p = config.GetIntList("spark3d.data.patch-size");
-        if (p.Count != 3 || p.Any(v => v <= 0)) throw new ArgumentException($"spark3d.data.patch-size must be three positive integers, got [{string.Join(", ", p)}].");
-        return new Shape3(p[0], p[1], p[2]);
-    }
-
-    /// <summary><c>spark3d.mae</c> mask keys → <see cref="MaskOptions"/>.</summary>
-    public static MaskOptions MaskOptionsOf(Akka.Configuration.Config config)
-    {
-        var d = new MaskOptions();
-        var c = config.GetConfig("spark3d.mae");
-        if (c is null) return d;
-        return new MaskOptions(c.GetInt("block-size", d.BlockSize), c.GetDouble("mask-ratio", d.Ratio), c.GetBoolean("dynamic-ratio", d.Dynamic),
-            c.GetDouble("ratio-min", d.Min), c.GetDouble("ratio-max", d.Max));
-    }
-
-    /// <summary><c>spark3d.preprocess</c> → <see cref="PreprocessOptions"/> (the same mapping as `spark3d preprocess`).</summary>
-    public static PreprocessOptions PreprocessOptionsOf(Akka.Configuration.Config config) => Config.PreprocessOptionsMapper.Preprocess(config);
 
     /// <summary>Releases cached volumes and open cache files.</summary>
     public void Dispose()

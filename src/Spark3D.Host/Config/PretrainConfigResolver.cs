@@ -1,18 +1,18 @@
 using System.Globalization;
 using Akka.Configuration;
 using Akka.Configuration.Hocon;
-using Spark3D.Host.Config;
 
-namespace Spark3D.Host.Pretrain;
+namespace Spark3D.Host.Config;
 
 /// <summary>The command-line flags of <c>spark3d pretrain</c> (null = not given).</summary>
 public sealed record PretrainFlags(string? RunDirectory, string? Data, string? Preset, long? Steps, string? Device, int? Patch, int? Batch);
 
 /// <summary>
-/// Resolves the configuration of one <c>spark3d pretrain</c> invocation. Precedence: built-in defaults &lt; demo settings
-/// (only without --data, and only where the user left the built-in default) &lt; --config &lt; -D &lt; explicit flags.
+/// Resolves the configuration of one <c>spark3d pretrain</c> invocation, as HOCON the mappers then read. Precedence:
+/// built-in defaults &lt; demo settings (only without --data, and only where the user left the built-in default) &lt;
+/// --config &lt; -D &lt; explicit flags.
 /// </summary>
-public static class PretrainSettings
+public static class PretrainConfigResolver
 {
     /// <summary>The resolved configuration; <paramref name="userConfig"/> is defaults + --config + -D.</summary>
     public static Akka.Configuration.Config Resolve(Akka.Configuration.Config userConfig, PretrainFlags flags)
@@ -22,7 +22,11 @@ public static class PretrainSettings
         var lines = new List<string>();
         if (flags.Preset is { } preset) lines.Add($"spark3d.model.preset = \"{preset}\"");
         if (flags.Steps is { } steps) lines.Add($"spark3d.train.steps = {steps.ToString(CultureInfo.InvariantCulture)}");
-        if (flags.Device is { } device) lines.Add($"spark3d.model.device.device = \"{device}\"");
+        if (flags.Device is { } device)
+        {
+            _ = DeviceOptionsMapper.ParseMode(device, "--device"); // a bad flag is named as the flag
+            lines.Add($"spark3d.model.device.device = \"{device}\"");
+        }
         if (flags.Patch is { } patch) lines.Add($"spark3d.data.patch-size = [{patch}, {patch}, {patch}]");
         if (flags.Batch is { } batch) lines.Add($"spark3d.pipeline.batch-size = {batch.ToString(CultureInfo.InvariantCulture)}");
         if (flags.Data is { } data) lines.Add($"spark3d.pretrain.data = \"{Escape(Path.GetFullPath(data))}\"");
@@ -32,7 +36,7 @@ public static class PretrainSettings
 
     /// <summary>True when no training data was named: the built-in phantom demo.</summary>
     public static bool IsDemo(PretrainFlags flags, Akka.Configuration.Config config) =>
-        flags.Data is null && string.IsNullOrWhiteSpace(config.GetString("spark3d.pretrain.data", ""));
+        flags.Data is null && PretrainOptionsMapper.DataFolder(config) is null;
 
     /// <summary>Replaces built-in defaults by <c>spark3d.pretrain.demo.settings</c> wherever the user kept the default.</summary>
     public static Akka.Configuration.Config ApplyDemoDefaults(Akka.Configuration.Config config)
