@@ -93,7 +93,7 @@ public sealed class Preprocessor : ReceiveActor, IWithTimers
             var rng = new Random(SeedMixer.Mix(_ctx.Options.Seed, SeedMixer.Patches, ticket.Slot.Epoch, ticket.Slot.Position));
             patch = _ctx.Producer.Produce(ticket.Volume, rng);
         }
-        catch (Exception e) when (IsTransient(e) && attempt < _ctx.Options.IoRetryMaxAttempts)
+        catch (Exception e) when (PatchFailures.IsTransient(e) && attempt < _ctx.Options.IoRetryMaxAttempts)
         {
             var delay = _ctx.Options.IoRetryBaseDelay * Math.Pow(2, attempt - 1);
             _state = "retrying";
@@ -103,7 +103,7 @@ public sealed class Preprocessor : ReceiveActor, IWithTimers
         catch (Exception e)
         {
             string reason = $"{e.GetType().Name}: {e.Message}";
-            if (IsTransient(e)) reason = $"gave up after {attempt} tries: {reason}";
+            if (PatchFailures.IsTransient(e)) reason = $"gave up after {attempt} tries: {reason}";
             Context.Parent.Tell(new VolumeQuarantined(ticket, ticket.Volume.Path, reason, attempt));
             Self.Tell(new PullNext());
             return;
@@ -127,10 +127,4 @@ public sealed class Preprocessor : ReceiveActor, IWithTimers
         writer.WaitToWriteAsync().AsTask()
             .PipeTo(Self, success: open => new SpaceAvailable(open), failure: _ => new SpaceAvailable(false));
     }
-
-    /// <summary>IO errors that may go away on retry (a busy network share), as opposed to a missing, truncated or corrupt
-    /// file: a cache file that fails its format checks is an IOException too, but retrying cannot fix it.</summary>
-    public static bool IsTransient(Exception e) =>
-        e is IOException and not FileNotFoundException and not DirectoryNotFoundException and not EndOfStreamException
-            and not Spark3D.Data.Cache.CacheFormatException;
 }
