@@ -104,8 +104,8 @@ internal static class PretrainCommand
         Console.Out.WriteLine($"run directory: {runDirectory}");
         if (memory is not null) Console.Out.WriteLine(memory);
 
-        using var prometheus = new PrometheusExport(telemetry, w => Console.Error.WriteLine(w));
-        if (prometheus.Url is { } url) Console.Out.WriteLine($"metrics: {url}");
+        using var metrics = MetricsExporter.Start(telemetry, MetricsRole.Pretrain, PipelineMetrics.HistogramViews, w => Console.Error.WriteLine("warning: " + w));
+        if (metrics.Url is { } url) Console.Out.WriteLine($"metrics: {url}");
         using var signals = new ShutdownSignals();
         var run = PipelineRunner.Start(pipeline, data.Catalog, data.Producer, data.Batches, engines);
         engines.DataWaitFraction = () => run.Metrics.Snapshot().DataWaitFraction;
