@@ -68,4 +68,20 @@ public class SectionMapperTests
         Assert.Contains("grpc or http-protobuf", Assert.Throws<ArgumentException>(() =>
             TelemetryOptionsMapper.FromConfig(Spark3DConfig.Load(null, ["spark3d.telemetry.otlp.protocol=udp"]))).Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Finetune_validation_and_the_predict_checkpoint_map_with_nnunets_defaults_and_reject_bad_values()
+    {
+        var defaults = Spark3DConfig.Defaults();
+        Assert.Equal(new Training.Engines.ValidationOptions(), FineTuneOptionsMapper.Validation(defaults));
+        Assert.Equal("latest", FineTuneOptionsMapper.PredictCheckpoint(defaults));
+        var set = Spark3DConfig.Load(null, ["spark3d.finetune.validation.fraction=0.3", "spark3d.finetune.validation.every-steps=50",
+            "spark3d.finetune.validation.patches-per-case=4", "spark3d.finetune.validation.ema-weight=0.5", "spark3d.finetune.predict.checkpoint=best"]);
+        Assert.Equal(new Training.Engines.ValidationOptions { Fraction = 0.3, EverySteps = 50, PatchesPerCase = 4, EmaWeight = 0.5 }, FineTuneOptionsMapper.Validation(set));
+        Assert.Equal("best", FineTuneOptionsMapper.PredictCheckpoint(set));
+        Assert.Contains("spark3d.finetune.validation every-steps", Assert.Throws<ArgumentException>(() =>
+            FineTuneOptionsMapper.Validation(Spark3DConfig.Load(null, ["spark3d.finetune.validation.every-steps=0"]))).Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => FineTuneOptionsMapper.Validation(Spark3DConfig.Load(null, ["spark3d.finetune.validation.fraction=1"])));
+        Assert.Throws<ArgumentException>(() => FineTuneOptionsMapper.PredictCheckpoint(Spark3DConfig.Load(null, ["spark3d.finetune.predict.checkpoint=newest"])));
+    }
 }
