@@ -1,4 +1,5 @@
 using Spark3D.Model.Training;
+using Spark3D.Training.Engines;
 using Spark3D.Training.Ports;
 
 namespace Spark3D.Actors.Logging;
@@ -7,13 +8,14 @@ namespace Spark3D.Actors.Logging;
 /// line, not as an error with a stack trace on the console.</summary>
 public static class ExpectedFailures
 {
-    /// <summary>True for a non-finite loss (the trainer restarts from its checkpoint) and a transient IO error (retried),
+    /// <summary>True for a non-finite loss (the trainer restarts from its checkpoint), the supervision check's injected
+    /// fault (spark3d.pretrain.inject-failure-at-step, handled the same way) and a transient IO error (retried),
     /// also when wrapped (Akka wraps an actor's constructor failure in an ActorInitializationException).</summary>
     public static bool IsExpected(Exception? e)
     {
         for (var x = e; x is not null; x = x.InnerException)
         {
-            if (x is NonFiniteLossException || PatchFailures.IsTransient(x)) return true;
+            if (x is NonFiniteLossException or InjectedTrainerFaultException || PatchFailures.IsTransient(x)) return true;
         }
         return false;
     }

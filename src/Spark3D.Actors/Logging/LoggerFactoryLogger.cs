@@ -11,7 +11,7 @@ namespace Spark3D.Actors.Logging;
 /// Akka's logger actor for Microsoft.Extensions.Logging: every Akka log event goes to the host's factory (category
 /// <c>akka</c>, the actor's path in the message). An error whose cause is an expected, handled failure
 /// (<see cref="ExpectedFailures"/>: a non-finite loss the trainer restarts from, a transient IO error that is retried)
-/// becomes a warning, so the console shows one line and the stack trace lands in the run's log file only.
+/// becomes a warning, so the console shows one line; Akka's info events are debug (in the file, on the console with --verbose) and the stack trace lands in the run's log file only.
 /// </summary>
 public sealed class LoggerFactoryLogger : ReceiveActor, IRequiresMessageQueue<ILoggerMessageQueueSemantics>
 {
@@ -35,7 +35,8 @@ public sealed class LoggerFactoryLogger : ReceiveActor, IRequiresMessageQueue<IL
         Error error when ExpectedFailures.IsExpected(error.Cause) => LogLevel.Warning,
         Error => LogLevel.Error,
         Warning => LogLevel.Warning,
-        Info => LogLevel.Information,
+        // Akka's info events are its own housekeeping (shutdown phases, remoting): debug for a CLI user, kept in the file.
+        Info => LogLevel.Debug,
         _ => LogLevel.Debug,
     };
 

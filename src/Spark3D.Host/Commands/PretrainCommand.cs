@@ -114,7 +114,7 @@ internal static class PretrainCommand
         var run = PipelineRunner.Start(pipeline, data.Catalog, data.Producer, data.Batches, engines, logs: log.Factory);
         engines.DataWaitFraction = () => run.Metrics.Snapshot().DataWaitFraction;
         using var stop = signals.Token.Register(() => _ = run.StopAsync());
-        new ConsoleProgressView(telemetry).ShowAsync(run).GetAwaiter().GetResult();
+        new ConsoleProgressView(telemetry, "spark3d pretrain", logger).ShowAsync(run).GetAwaiter().GetResult();
         var outcome = run.Completion.GetAwaiter().GetResult();
 
         Report(outcome, runDirectory, engineOptions, logger, log.FilePath);

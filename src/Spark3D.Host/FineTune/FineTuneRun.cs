@@ -140,7 +140,7 @@ public static class FineTuneRun
         {
             var run = PipelineRunner.Start(pipeline, catalog, producer, new LabelledBatchAssembler(), engines, logs: runLog.Factory);
             using var stop = cts.Token.Register(() => _ = run.StopAsync());
-            new ConsoleProgressView(telemetry, "spark3d finetune").ShowAsync(run).GetAwaiter().GetResult();
+            new ConsoleProgressView(telemetry, "spark3d finetune", log).ShowAsync(run).GetAwaiter().GetResult();
             var result = run.Completion.GetAwaiter().GetResult();
             var last = run.Metrics.Snapshot();
             log.Line($"step {result.Step}, loss {result.LossFirst:0.####} -> {result.LossLast:0.####}{ProgressLine.Dice(last)}, {result.Elapsed.TotalSeconds:0.0} s, " +

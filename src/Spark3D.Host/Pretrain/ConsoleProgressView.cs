@@ -1,6 +1,7 @@
 using System.Globalization;
 using Spark3D.Actors.Pipeline;
 using Spark3D.Training.Telemetry;
+using Microsoft.Extensions.Logging;
 using Spectre.Console;
 
 namespace Spark3D.Host.Pretrain;
@@ -10,7 +11,9 @@ namespace Spark3D.Host.Pretrain;
 /// data-wait, loss, lr, restarts, quarantined) on a terminal, or one plain line per interval when the output is
 /// redirected (or the view is off). Used by pretrain and finetune (which adds its validation pseudo-Dice).
 /// </summary>
-public sealed class ConsoleProgressView(TelemetryOptions options, string title = "spark3d pretrain")
+/// <remarks>Plain lines go through <paramref name="log"/> when given, so they also land in the run's log file (and
+/// --quiet silences them on the console); the live table is the console's alone.</remarks>
+public sealed class ConsoleProgressView(TelemetryOptions options, string title = "spark3d pretrain", ILogger? log = null)
 {
     /// <summary>True when the live view will be used (on, or auto on a terminal).</summary>
     public bool IsLive => options.Console switch
@@ -29,7 +32,9 @@ public sealed class ConsoleProgressView(TelemetryOptions options, string title =
         {
             var finished = await Task.WhenAny(run.Completion, Task.Delay(options.PlainInterval)).ConfigureAwait(false);
             if (finished == run.Completion) return;
-            Console.Out.WriteLine(ProgressLine.Format(run.Metrics.Snapshot()));
+            string line = ProgressLine.Format(run.Metrics.Snapshot());
+            if (log is not null) log.Line(line);
+            else Console.Out.WriteLine(line);
         }
     }
 

@@ -24,7 +24,9 @@ public sealed class ConsoleLogProvider(LogLevel minimum, TextWriter? stdout = nu
     public static string Format(LogLevel level, string message, Exception? exception)
     {
         string text = level >= LogLevel.Warning ? message.ReplaceLineEndings(" ") : message;
-        if (exception is not null) text += $" ({exception.GetType().Name}: {exception.Message.ReplaceLineEndings(" ")})";
+        // The exception's type and message, unless the message already says it (Akka passes the exception's message as its own).
+        string reason = exception?.Message.ReplaceLineEndings(" ") ?? "";
+        if (exception is not null) text += text.Contains(reason, StringComparison.Ordinal) ? $" ({exception.GetType().Name})" : $" ({exception.GetType().Name}: {reason})";
         return level switch
         {
             LogLevel.Trace or LogLevel.Debug => "debug: " + text,

@@ -43,7 +43,7 @@ public sealed class LoggerFactoryLoggerTests
             }
             lock (collector.Events)
             {
-                Assert.Contains(collector.Events, e => e.Level == LogLevel.Information && e.Message.EndsWith("hello info", StringComparison.Ordinal) && e.Category == "akka");
+                Assert.Contains(collector.Events, e => e.Level == LogLevel.Debug && e.Message.EndsWith("hello info", StringComparison.Ordinal) && e.Category == "akka");
                 var nan = Assert.Single(collector.Events, e => e.Message.Contains("trainer failed", StringComparison.Ordinal));
                 Assert.Equal(LogLevel.Warning, nan.Level);
                 Assert.IsType<NonFiniteLossException>(nan.Error);

@@ -65,4 +65,12 @@ public sealed class RunLogTests
         }
         Assert.Equal(lines, all.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries).Length);
     }
+
+    [Fact]
+    public void A_message_that_already_says_the_exceptions_message_gets_only_its_type()
+    {
+        var e = new IOException("disk gone");
+        Assert.Equal("warning: worker: disk gone (IOException)", ConsoleLogProvider.Format(LogLevel.Warning, "worker: disk gone", e));
+        Assert.Equal("error: copy failed (IOException: disk gone)", ConsoleLogProvider.Format(LogLevel.Error, "copy failed", e));
+    }
 }
