@@ -37,7 +37,14 @@ public static class Program
         var root = new RootCommand("Spark3D.NET: MAE pre-training of 3D CNNs on medical images, and fine-tuning for segmentation.");
         root.Options.Add(GlobalOptions.ConfigFile);
         root.Options.Add(GlobalOptions.Define);
-        foreach (var command in CommandCatalog.All()) root.Subcommands.Add(command);
+        root.Options.Add(GlobalOptions.Verbose);
+        root.Options.Add(GlobalOptions.Quiet);
+        root.Validators.Add(GlobalOptions.ValidateLogLevel);
+        foreach (var command in CommandCatalog.All())
+        {
+            command.Validators.Add(GlobalOptions.ValidateLogLevel);
+            root.Subcommands.Add(command);
+        }
         return root;
     }
 }

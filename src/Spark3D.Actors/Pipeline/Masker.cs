@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Akka.Actor;
 using Spark3D.Data.Seeding;
 using Spark3D.Training.Feed;
@@ -77,10 +78,12 @@ public sealed class Masker : ReceiveActor
         }
         long sequence = _sequence;
         var rng = new Random(SeedMixer.Mix(_ctx.Options.Seed, SeedMixer.Masks, sequence));
+        long started = Stopwatch.GetTimestamp();
         var batch = _ctx.Batches.Assemble(_gathered.Select(p => p.Patch).ToArray(), rng);
+        double seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         var item2 = new BatchItem(sequence, _gathered.Select(p => p.Ticket).ToArray(), batch);
         _gathered.Clear();
-        _ctx.Metrics.BatchAssembled();
+        _ctx.Metrics.BatchAssembled(seconds);
         Offer(item2);
     }
 

@@ -2,6 +2,8 @@ using Akka;
 using Akka.Actor;
 using Akka.Configuration;
 using Akka.Event;
+using Microsoft.Extensions.Logging;
+using Spark3D.Actors.Logging;
 using Spark3D.Training.Feed;
 using Spark3D.Training.Ports;
 using Spark3D.Training.RunFiles;
@@ -39,9 +41,10 @@ public static class PipelineRunner
     }
 
     /// <summary>Starts a run and returns at once; await <see cref="PipelineRun.Completion"/>. <paramref name="akkaConfig"/>
-    /// (optional) is layered over the pipeline's own Akka settings, e.g. the host's <c>akka</c> section.</summary>
+    /// (optional) is layered over the pipeline's own Akka settings, e.g. the host's <c>akka</c> section; Akka's log goes
+    /// to <paramref name="logs"/> when given (<see cref="LoggerFactorySetup"/>).</summary>
     public static PipelineRun Start(PipelineOptions options, IVolumeCatalog catalog, IPatchProducer producer,
-        IBatchAssembler batches, ITrainerEngineFactory engines, Config? akkaConfig = null)
+        IBatchAssembler batches, ITrainerEngineFactory engines, Config? akkaConfig = null, ILoggerFactory? logs = null)
     {
         options.Validate();
         if (catalog.Volumes.Count == 0) throw new ArgumentException("The volume catalog is empty; nothing to train on.", nameof(catalog));
@@ -52,7 +55,7 @@ public static class PipelineRunner
         var ctx = new PipelineContext(options, catalog, producer, batches, engines, channels, metrics);
         var config = PipelineAkkaConfig.Build(options);
         if (akkaConfig is not null) config = akkaConfig.WithFallback(config);
-        var system = ActorSystem.Create("spark3d-pretrain", config);
+        var system = ActorSystem.Create("spark3d-pretrain", LoggerFactorySetup.For(config, logs));
 
         var result = new TaskCompletionSource<PipelineResult>(TaskCreationOptions.RunContinuationsAsynchronously);
         var supervisor = system.ActorOf(PretrainSupervisor.Props(ctx, result), "pretrain");

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Akka.Actor;
 using Spark3D.Data.Sampling;
 using Spark3D.Data.Seeding;
@@ -88,6 +89,7 @@ public sealed class Preprocessor : ReceiveActor, IWithTimers
     {
         _state = "running";
         Patch patch;
+        long started = Stopwatch.GetTimestamp();
         try
         {
             var rng = new Random(SeedMixer.Mix(_ctx.Options.Seed, SeedMixer.Patches, ticket.Slot.Epoch, ticket.Slot.Position));
@@ -108,7 +110,7 @@ public sealed class Preprocessor : ReceiveActor, IWithTimers
             Self.Tell(new PullNext());
             return;
         }
-        _ctx.Metrics.PatchProduced();
+        _ctx.Metrics.PatchProduced(Stopwatch.GetElapsedTime(started).TotalSeconds);
         Offer(new PatchItem(ticket, patch));
     }
 

@@ -143,6 +143,14 @@ public sealed class Trainer : ReceiveActor
                 new("step_time_s", seconds), new("mask_ratio", batch.Batch.MaskRatio),
             ]);
         }
+        if (outcome.Validation is { } v)
+        {
+            _ctx.Metrics.ValidationDone(v.PseudoDice, v.PseudoDiceEma, v.Seconds);
+            _metricsFile?.Append(Step, [
+                new("pseudo_dice", v.PseudoDice), new("pseudo_dice_ema", v.PseudoDiceEma), new("validation_s", v.Seconds),
+                .. v.PerClass.Select((d, i) => new KeyValuePair<string, double>($"dice_{i + 1}", d)),
+            ]);
+        }
         if (Step % _ctx.Options.CheckpointEverySteps == 0) Checkpoint();
     }
 

@@ -23,6 +23,9 @@ public static class SeedMixer
     /// <summary>Noise of one slice of one phantom ("NOIS").</summary>
     public const long PhantomNoise = 0x4E4F4953;
 
+    /// <summary>Fine-tuning's validation patches ("VALD"; fixed for the whole run, so validations are comparable).</summary>
+    public const long Validation = 0x56414C44;
+
     /// <summary>Mixes <paramref name="seed"/> with <paramref name="parts"/> into a non-negative 32-bit seed.</summary>
     public static int Mix(long seed, params long[] parts)
     {

@@ -2,6 +2,7 @@ using System.Globalization;
 using Spark3D.Actors.Cluster;
 using Spark3D.Data.Cache;
 using Spark3D.Host.Commands;
+using Spark3D.Training.Telemetry;
 using Spectre.Console;
 
 namespace Spark3D.Host.Cluster;
@@ -24,7 +25,7 @@ internal static class ClusterPreprocessRun
     }
 
     public static async Task<int> RunAsync(IReadOnlyList<VolumeSource> sources, string outputDir, CacheBuildOptions options,
-        ClusterNodeOptions node, PreprocessJobOptions job, bool work, IAnsiConsole console)
+        ClusterNodeOptions node, PreprocessJobOptions job, bool work, TelemetryOptions telemetry, IAnsiConsole console)
     {
         outputDir = Path.GetFullPath(outputDir);
         Directory.CreateDirectory(outputDir);
@@ -32,12 +33,15 @@ internal static class ClusterPreprocessRun
         var description = new JobDescription(outputDir, options);
         string manifestPath = Path.Combine(outputDir, options.ManifestFileName);
         JobSummary summary;
+        // The coordinator's ClusterMetrics and, when it works too, its worker's instruments, all on one endpoint.
+        using var exporter = MetricsExporter.Start(telemetry, MetricsRole.Coordinator, ClusterWorkerMetrics.HistogramViews, w => Console.Error.WriteLine("warning: " + w));
+        using var workerMetrics = new ClusterWorkerMetrics();
         using (var journal = new ManifestWorkJournal(manifestPath, items))
         {
             PreprocessCoordinatorNode coordinator;
             try
             {
-                coordinator = PreprocessCluster.StartCoordinator(node, job, items, journal, work ? new CacheVolumeJob(description) : null);
+                coordinator = PreprocessCluster.StartCoordinator(node, job, items, journal, work ? new MeteredVolumeJob(new CacheVolumeJob(description), workerMetrics) : null);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -51,6 +55,7 @@ internal static class ClusterPreprocessRun
                 Console.Out.WriteLine($"spark3d preprocess --cluster: coordinator at {a.Host}:{a.Port} ({a}); {items.Count} volumes; " +
                                       $"{(work ? "this node works too" : "workers only")}; output {outputDir}");
                 Console.Out.WriteLine($"  workers join with: spark3d node --role preprocess --seed {a.Host}:{a.Port}");
+                if (exporter.Url is { } url) Console.Out.WriteLine($"  metrics: {url}");
                 summary = await ClusterProgressView.RunAsync(coordinator, console, TimeSpan.FromMilliseconds(500)).ConfigureAwait(false);
             }
             finally

@@ -6,7 +6,8 @@ namespace Spark3D.Host.Commands;
 /// <summary>
 /// `spark3d finetune --data DIR --run-dir R --steps N (--pretrained CKPT | --from-scratch) [--preset P] [--patch N]
 /// [--batch N] [--seed S] [--decoder-in-transfer]`: supervised fine-tuning through the actor pipeline (see
-/// <see cref="FineTuneRun"/>); writes model.json, checkpoints/, metrics.jsonl, summary.json. Rerunning resumes.
+/// <see cref="FineTuneRun"/>); writes model.json, splits_final.json, checkpoints/ (with checkpoint_best), metrics.jsonl, tensorboard/, finetune.log,
+/// summary.json. Rerunning resumes.
 /// </summary>
 internal static class FinetuneCommand
 {
@@ -30,13 +31,14 @@ internal static class FinetuneCommand
         {
             var request = new FineTuneRequest(r.GetValue(data)!, r.GetValue(runDir)!, r.GetValue(steps), r.GetValue(pretrained),
                 r.GetValue(scratch), r.GetValue(preset), r.GetValue(patch), r.GetValue(batch), r.GetValue(seed), r.GetValue(decoder));
+            using var log = GlobalOptions.CreateLog(r);
             try
             {
-                return FineTuneRun.Execute(GlobalOptions.LoadConfig(r), request, Console.Out);
+                return FineTuneRun.Execute(GlobalOptions.LoadConfig(r), request, log);
             }
             catch (FineTuneSetupException e)
             {
-                Console.Error.WriteLine("spark3d finetune: " + e.Message.ReplaceLineEndings(" "));
+                log.Failure("spark3d.finetune", "spark3d finetune: " + e.Message.ReplaceLineEndings(" "), e);
                 return 2;
             }
         });

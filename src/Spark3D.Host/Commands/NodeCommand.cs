@@ -2,6 +2,7 @@ using System.CommandLine;
 using Spark3D.Actors.Cluster;
 using Spark3D.Host.Cluster;
 using Spark3D.Host.Config;
+using Spark3D.Training.Telemetry;
 
 namespace Spark3D.Host.Commands;
 
@@ -26,6 +27,7 @@ internal static class NodeCommand
     {
         ClusterNodeOptions node;
         PreprocessJobOptions job;
+        TelemetryOptions telemetry;
         try
         {
             if (role != ClusterRoles.Preprocess) throw new ArgumentException($"--role '{role}' is unknown (known: {ClusterRoles.Preprocess}).");
@@ -36,6 +38,7 @@ internal static class NodeCommand
             if (node.Seeds.Count == 0) throw new ArgumentException("no seed: pass --seed HOST:PORT (the coordinator) or set spark3d.cluster.seeds.");
             foreach (var s in node.Seeds) _ = ClusterConfig.SeedAddress(node.SystemName, s);
             job = ClusterOptionsMapper.Job(config);
+            telemetry = TelemetryOptionsMapper.FromConfig(config);
         }
         catch (Exception e) when (e is ArgumentException or IOException or InvalidOperationException or Akka.Configuration.ConfigurationException)
         {
@@ -44,10 +47,12 @@ internal static class NodeCommand
         }
 
         var description = new TaskCompletionSource<JobDescription>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var exporter = MetricsExporter.Start(telemetry, MetricsRole.Worker, ClusterWorkerMetrics.HistogramViews, w => Console.Error.WriteLine("warning: " + w));
+        using var metrics = new ClusterWorkerMetrics();
         PreprocessWorkerNode worker;
         try
         {
-            worker = PreprocessCluster.StartWorker(node, job, new CacheVolumeJob(description.Task));
+            worker = PreprocessCluster.StartWorker(node, job, new MeteredVolumeJob(new CacheVolumeJob(description.Task), metrics));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -56,7 +61,8 @@ internal static class NodeCommand
         }
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var fetch = FetchDescription(worker, ClusterConfig.SeedAddress(node.SystemName, node.Seeds[0]), description, stop.Token);
-        Console.Out.WriteLine($"spark3d node: worker {worker.Address} joining {string.Join(", ", node.Seeds)} ({job.EffectiveParallelism} jobs in flight)");
+        Console.Out.WriteLine($"spark3d node: worker {worker.Address} joining {string.Join(", ", node.Seeds)} ({job.EffectiveParallelism} jobs in flight)" +
+                              (exporter.Url is { } url ? $"; metrics {url}" : ""));
         var outcome = await Task.WhenAny(worker.Completion, Task.Delay(Timeout.Infinite, ct)).ConfigureAwait(false) == worker.Completion
             ? await worker.Completion.ConfigureAwait(false)
             : new WorkerOutcome(false, "cancelled");

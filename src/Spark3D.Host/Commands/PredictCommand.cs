@@ -10,8 +10,8 @@ using Spark3D.Model.Training;
 namespace Spark3D.Host.Commands;
 
 /// <summary>
-/// `spark3d predict --model R --input DIR|FILE --output DIR [--overlap F]`: segments every NIfTI with the fine-tuned run
-/// R (model.json + newest checkpoint) and writes uint8 label maps on each input's own grid (shape and affine), with the
+/// `spark3d predict --model R --input DIR|FILE --output DIR [--overlap F] [--checkpoint latest|best]`: segments every NIfTI
+/// with the fine-tuned run R (model.json + its newest checkpoint, or checkpoint_best) and writes uint8 label maps on each input's own grid (shape and affine), with the
 /// input's file name; an nnU-Net channel suffix is dropped (CASE_0000.nii.gz → CASE.nii.gz) so the names match labelsTr.
 /// </summary>
 internal static class PredictCommand
@@ -22,7 +22,12 @@ internal static class PredictCommand
         var input = new Option<string>("--input") { Description = "A NIfTI file, or a folder of them.", Required = true };
         var output = new Option<string>("--output") { Description = "Folder for the label maps (created if missing).", Required = true };
         var overlap = new Option<double?>("--overlap") { Description = "Sliding-window overlap in [0, 1) (default: spark3d.finetune.predict.overlap)." };
-        var cmd = new Command("predict", "Segment NIfTI images with a fine-tuned network (sliding window, Gaussian weighting).") { model, input, output, overlap };
+        var checkpoint = new Option<string?>("--checkpoint")
+        {
+            Description = "latest (the newest step) or best (checkpoint_best: the best validation pseudo-Dice) (default: spark3d.finetune.predict.checkpoint).",
+        };
+        checkpoint.AcceptOnlyFromAmong("latest", "best");
+        var cmd = new Command("predict", "Segment NIfTI images with a fine-tuned network (sliding window, Gaussian weighting).") { model, input, output, overlap, checkpoint };
         cmd.SetAction(r =>
         {
             try
@@ -36,7 +41,8 @@ internal static class PredictCommand
                 var p = CommandWorkloads.Predict(FineTunedModel.Read(r.GetValue(model)!), runtime, files);
                 string? memory = MemoryPreflightStep.Run(DeviceOptionsMapper.MemoryPreflight(config), p.Workload, p.Current, p.Alternatives, Console.Error);
                 if (memory is not null) Console.Out.WriteLine(memory);
-                using var predictor = SegmentationPredictor.Open(r.GetValue(model)!, runtime.Device, runtime.ComputeDType);
+                string which = r.GetValue(checkpoint) ?? FineTuneOptionsMapper.PredictCheckpoint(config);
+                using var predictor = SegmentationPredictor.Open(r.GetValue(model)!, runtime.Device, runtime.ComputeDType, best: which == "best");
                 string outDir = r.GetValue(output)!;
                 Directory.CreateDirectory(outDir);
                 foreach (var file in files)
@@ -47,7 +53,7 @@ internal static class PredictCommand
                     NiftiWriter.Write(target, labels, NiftiDataType.UInt8);
                     Console.Out.WriteLine($"{file} -> {target} ({labels.Shape})");
                 }
-                Console.Out.WriteLine($"spark3d predict: {files.Count} label maps written to {Path.GetFullPath(outDir)} (model step {predictor.Step}, " +
+                Console.Out.WriteLine($"spark3d predict: {files.Count} label maps written to {Path.GetFullPath(outDir)} (model step {predictor.Step}, {which} checkpoint, " +
                                       $"{ComputePrecision.Name(predictor.ComputeDType)} on {runtime.Device.type.ToString().ToLowerInvariant()}).");
                 return 0;
             }

@@ -71,9 +71,11 @@ internal static class PreprocessCommand
         {
             ClusterNodeOptions node;
             PreprocessJobOptions job;
+            Training.Telemetry.TelemetryOptions telemetry;
             try
             {
                 node = ClusterOptionsMapper.Node(config);
+                telemetry = TelemetryOptionsMapper.FromConfig(config);
                 if (port is not null) node = node with { Port = port.Value };
                 job = ClusterOptionsMapper.Job(config);
                 if (jobs is > 0) job = job with { WorkerParallelism = jobs.Value };
@@ -83,7 +85,7 @@ internal static class PreprocessCommand
                 Console.Error.WriteLine("spark3d preprocess: " + e.Message.ReplaceLineEndings(" "));
                 return BadArgumentsExitCode;
             }
-            return await ClusterPreprocessRun.RunAsync(sources, output, options, node, job, work, console).ConfigureAwait(false);
+            return await ClusterPreprocessRun.RunAsync(sources, output, options, node, job, work, telemetry, console).ConfigureAwait(false);
         }
 
         PreprocessSummary summary;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Microsoft.Extensions.Logging;
 using Spark3D.Actors.Pipeline;
 using Spark3D.Host.Config;
 using Spark3D.Host.Memory;
@@ -34,28 +35,29 @@ internal static class PretrainCommand
         {
             var flags = new PretrainFlags(result.GetValue(runDir), result.GetValue(data), result.GetValue(preset), result.GetValue(steps),
                 result.GetValue(device), result.GetValue(patch), result.GetValue(batch));
+            using var log = GlobalOptions.CreateLog(result);
             try
             {
                 var config = PretrainConfigResolver.Resolve(GlobalOptions.LoadConfig(result), flags);
-                return Run(config, PretrainConfigResolver.IsDemo(flags, config));
+                return Run(config, PretrainConfigResolver.IsDemo(flags, config), log);
             }
             catch (MemoryPreflightException e)
             {
-                Console.Error.WriteLine($"spark3d pretrain: {e.Message}");
+                log.Failure("spark3d.pretrain", $"spark3d pretrain: {e.Message}", e);
                 return 2;
             }
             catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException or FormatException
                                           or DeviceUnavailableException or Akka.Configuration.ConfigurationException
                                           or UnauthorizedAccessException or InvalidOperationException)
             {
-                Console.Error.WriteLine($"spark3d pretrain: {OneLine(e.Message)}");
+                log.Failure("spark3d.pretrain", $"spark3d pretrain: {OneLine(e.Message)}", e);
                 return 1;
             }
         });
         return cmd;
     }
 
-    private static int Run(Akka.Configuration.Config config, bool demo)
+    private static int Run(Akka.Configuration.Config config, bool demo, RunLog log)
     {
         var pretrain = PretrainOptionsMapper.FromConfig(config);
         string runDirectory = pretrain.RunDirectory;
@@ -63,10 +65,12 @@ internal static class PretrainCommand
         var telemetry = TelemetryOptionsMapper.FromConfig(config);
         var pipeline = PipelineOptionsMapper.FromConfig(config, runDirectory, totalSteps);
         Directory.CreateDirectory(runDirectory);
+        log.AttachFile(Path.Combine(runDirectory, RunFileNames.Log("pretrain")), GlobalOptions.LogHeader());
+        var logger = log.For("spark3d.pretrain");
         string configText = Spark3DConfig.Render(config);
         File.WriteAllText(Path.Combine(runDirectory, RunFileNames.Config), configText + Environment.NewLine);
 
-        string dataDirectory = demo ? BuildDemoData(config, pretrain.Demo) : pretrain.Data!;
+        string dataDirectory = demo ? BuildDemoData(config, pretrain.Demo, logger) : pretrain.Data!;
         var network = ModelOptionsMapper.Network(config);
         var mae = MaeOptionsMapper.Network(config);
         var optimizer = TrainOptionsMapper.Optimizer(config);
@@ -96,47 +100,48 @@ internal static class PretrainCommand
             Seed = pipeline.Seed,
             ThrowOnceAtStep = pretrain.InjectFailureAtStep,
         };
-        var engines = new SparkTrainerEngineFactory(engineOptions, w => Console.Error.WriteLine("warning: " + OneLine(w)));
+        var engines = new SparkTrainerEngineFactory(engineOptions, w => logger.Warn(w));
 
-        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        logger.Line(string.Create(CultureInfo.InvariantCulture,
             $"spark3d pretrain: {engineOptions.Network.Preset} on {runtime.Device.type.ToString().ToLowerInvariant()} ({runtime.Threads} threads, {ComputePrecision.Name(runtime.ComputeDType)}), " +
             $"patch {data.PatchSize}, batch {pipeline.BatchSize}, {totalSteps} steps, {data.Catalog.Volumes.Count} volumes from {dataDirectory} [{data.Kind}]"));
-        Console.Out.WriteLine($"run directory: {runDirectory}");
-        if (memory is not null) Console.Out.WriteLine(memory);
+        logger.Line($"run directory: {runDirectory}");
+        if (memory is not null) logger.Line(memory);
 
-        using var prometheus = new PrometheusExport(telemetry, w => Console.Error.WriteLine(w));
-        if (prometheus.Url is { } url) Console.Out.WriteLine($"metrics: {url}");
+        using var metrics = MetricsExporter.Start(telemetry, MetricsRole.Pretrain, PipelineMetrics.HistogramViews, w => logger.Warn(w));
+        if (metrics.Url is { } url) logger.Line($"metrics: {url}");
         using var signals = new ShutdownSignals();
-        var run = PipelineRunner.Start(pipeline, data.Catalog, data.Producer, data.Batches, engines);
+        var run = PipelineRunner.Start(pipeline, data.Catalog, data.Producer, data.Batches, engines, logs: log.Factory);
         engines.DataWaitFraction = () => run.Metrics.Snapshot().DataWaitFraction;
         using var stop = signals.Token.Register(() => _ = run.StopAsync());
-        new ConsoleProgressView(telemetry).ShowAsync(run).GetAwaiter().GetResult();
+        new ConsoleProgressView(telemetry, "spark3d pretrain", logger).ShowAsync(run).GetAwaiter().GetResult();
         var outcome = run.Completion.GetAwaiter().GetResult();
 
-        Report(outcome, runDirectory, engineOptions);
-        if (outcome.ExitCode != 0) Console.Error.WriteLine($"spark3d pretrain: {OneLine(outcome.Reason)}");
+        Report(outcome, runDirectory, engineOptions, logger, log.FilePath);
+        if (outcome.ExitCode != 0) logger.Error($"spark3d pretrain: {OneLine(outcome.Reason)}");
         return outcome.ExitCode;
     }
 
-    private static string BuildDemoData(Akka.Configuration.Config config, DemoOptions demo)
+    private static string BuildDemoData(Akka.Configuration.Config config, DemoOptions demo, ILogger logger)
     {
         // The demo's phantoms are spark3d.data.phantoms, only smaller (spark3d.pretrain.demo.max-voxels).
         var options = PhantomOptionsMapper.FromConfig(config) with { MaxVoxels = demo.MaxVoxels };
-        int built = DemoDataset.EnsureBuilt(demo.DataDirectory, demo.Phantoms, options, m => Console.Out.WriteLine(m));
-        if (built > 0) Console.Out.WriteLine($"built {built} phantoms in {demo.DataDirectory}");
+        int built = DemoDataset.EnsureBuilt(demo.DataDirectory, demo.Phantoms, options, m => logger.Line(m));
+        if (built > 0) logger.Line($"built {built} phantoms in {demo.DataDirectory}");
         return demo.DataDirectory;
     }
 
-    private static void Report(PipelineResult r, string runDirectory, SparkTrainerOptions o)
+    private static void Report(PipelineResult r, string runDirectory, SparkTrainerOptions o, ILogger logger, string? logFile)
     {
-        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        logger.Line(string.Create(CultureInfo.InvariantCulture,
             $"{r.Reason}: step {r.Step} ({r.StepsThisRun} this run), loss {Num(r.LossFirst)} -> {Num(r.LossLast)}, " +
             $"data-wait {r.DataWaitFraction:P0}, restarts {r.Restarts}, quarantined {r.Quarantined}, {r.Elapsed.TotalSeconds:F1} s"));
-        Console.Out.WriteLine($"checkpoints:     {o.Resolve(o.CheckpointDirectory)}");
-        if (o.TensorBoardDirectory is { } tb) Console.Out.WriteLine($"tensorboard:     {o.Resolve(tb)}  (tensorboard --logdir {o.Resolve(tb)})");
-        Console.Out.WriteLine($"reconstructions: {o.Resolve(o.ReconstructionDirectory)}");
-        Console.Out.WriteLine($"summary:         {Path.Combine(runDirectory, RunFileNames.Summary)}");
-        Console.Out.WriteLine($"quarantine:      {Path.Combine(runDirectory, RunFileNames.Quarantine)}");
+        logger.Line($"checkpoints:     {o.Resolve(o.CheckpointDirectory)}");
+        if (o.TensorBoardDirectory is { } tb) logger.Line($"tensorboard:     {o.Resolve(tb)}  (tensorboard --logdir {o.Resolve(tb)})");
+        logger.Line($"reconstructions: {o.Resolve(o.ReconstructionDirectory)}");
+        logger.Line($"summary:         {Path.Combine(runDirectory, RunFileNames.Summary)}");
+        logger.Line($"quarantine:      {Path.Combine(runDirectory, RunFileNames.Quarantine)}");
+        if (logFile is not null) logger.Line($"log:             {logFile}");
     }
 
     private static string Num(double? v) => v is { } d ? d.ToString("F4", CultureInfo.InvariantCulture) : "-";

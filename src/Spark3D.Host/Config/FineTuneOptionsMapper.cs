@@ -33,4 +33,31 @@ public static class FineTuneOptionsMapper
             checkpoints.Directory,
             checkpoints.KeepLast);
     }
+
+    /// <summary>The validation split and cadence (<c>spark3d.finetune.validation</c>); <see cref="ArgumentException"/> names a bad key.</summary>
+    public static Training.Engines.ValidationOptions Validation(Akka.Configuration.Config config)
+    {
+        var v = Section(config, "spark3d.finetune.validation");
+        try
+        {
+            return new Training.Engines.ValidationOptions
+            {
+                Fraction = v.GetDouble("fraction"),
+                EverySteps = v.GetInt("every-steps"),
+                PatchesPerCase = v.GetInt("patches-per-case"),
+                EmaWeight = v.GetDouble("ema-weight"),
+            }.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException("spark3d.finetune." + e.Message, e);
+        }
+    }
+
+    /// <summary>spark3d.finetune.predict.checkpoint: <c>latest</c> or <c>best</c>.</summary>
+    public static string PredictCheckpoint(Akka.Configuration.Config config)
+    {
+        string which = Section(config, "spark3d.finetune.predict").GetString("checkpoint") ?? "";
+        return which is "latest" or "best" ? which : throw new ArgumentException($"spark3d.finetune.predict.checkpoint must be latest or best, got '{which}'.");
+    }
 }

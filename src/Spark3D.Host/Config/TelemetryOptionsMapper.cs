@@ -15,7 +15,14 @@ public static class TelemetryOptionsMapper
         {
             PrometheusEnabled = c.GetBoolean("prometheus.enabled"),
             PrometheusHost = c.GetString("prometheus.host"),
-            PrometheusPort = c.GetInt("prometheus.port"),
+            PrometheusPorts = new MetricsPorts
+            {
+                Pretrain = Port(c, "prometheus.ports.pretrain"),
+                Finetune = Port(c, "prometheus.ports.finetune"),
+                Coordinator = Port(c, "prometheus.ports.coordinator"),
+                Worker = Port(c, "prometheus.ports.worker"),
+            },
+            Otlp = Otlp(c),
             TensorBoardEnabled = c.GetBoolean("tensorboard.enabled"),
             TensorBoardDirectory = c.GetString("tensorboard.directory"),
             ScalarsEverySteps = c.GetInt("tensorboard.scalars-every"),
@@ -30,10 +37,37 @@ public static class TelemetryOptionsMapper
             },
             PlainInterval = c.GetTimeSpan("plain-interval"),
         };
-        if (o.PrometheusPort is < 1 or > 65535) throw new ArgumentException($"spark3d.telemetry.prometheus.port must be 1..65535, got {o.PrometheusPort}.");
+        if (string.IsNullOrWhiteSpace(o.PrometheusHost)) throw new ArgumentException("spark3d.telemetry.prometheus.host is empty.");
         if (o.ScalarsEverySteps < 1) throw new ArgumentException($"spark3d.telemetry.tensorboard.scalars-every must be >= 1, got {o.ScalarsEverySteps}.");
         if (o.ReconstructionEverySteps < 0) throw new ArgumentException($"spark3d.telemetry.reconstruction.every-steps must be >= 0, got {o.ReconstructionEverySteps}.");
         if (o.PlainInterval <= TimeSpan.Zero) throw new ArgumentException("spark3d.telemetry.plain-interval must be positive.");
+        return o;
+    }
+
+    private static int Port(Akka.Configuration.Config c, string key)
+    {
+        int port = c.GetInt(key);
+        return port is >= 1 and <= 65535 ? port : throw new ArgumentException($"spark3d.telemetry.{key} must be 1..65535, got {port}.");
+    }
+
+    private static OtlpOptions Otlp(Akka.Configuration.Config c)
+    {
+        string protocol = c.GetString("otlp.protocol") ?? "";
+        var o = new OtlpOptions
+        {
+            Enabled = c.GetBoolean("otlp.enabled"),
+            Endpoint = c.GetString("otlp.endpoint") ?? "",
+            Protocol = protocol switch
+            {
+                "grpc" => OtlpProtocol.Grpc,
+                "http-protobuf" => OtlpProtocol.HttpProtobuf,
+                _ => throw new ArgumentException($"spark3d.telemetry.otlp.protocol must be grpc or http-protobuf, got '{protocol}'."),
+            },
+            Interval = c.GetTimeSpan("otlp.interval"),
+        };
+        if (!Uri.TryCreate(o.Endpoint, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            throw new ArgumentException($"spark3d.telemetry.otlp.endpoint must be an http(s) address, got '{o.Endpoint}'.");
+        if (o.Interval < TimeSpan.FromMilliseconds(100)) throw new ArgumentException($"spark3d.telemetry.otlp.interval must be >= 100ms, got {o.Interval}.");
         return o;
     }
 }

@@ -1,8 +1,11 @@
+using Microsoft.Extensions.Logging;
 using Spark3D.Actors.Pipeline;
 using Spark3D.Data.Nifti;
 using Spark3D.Data.Segmentation;
 using Spark3D.Data.Volumes;
+using Spark3D.Host.Commands;
 using Spark3D.Host.Config;
+using Spark3D.Host.Pretrain;
 using Spark3D.Model.Checkpoints;
 using Spark3D.Model.Devices;
 using Spark3D.Model.Networks;
@@ -12,6 +15,7 @@ using Spark3D.Training.Catalogs;
 using Spark3D.Training.Engines;
 using Spark3D.Training.Patches;
 using Spark3D.Training.RunFiles;
+using Spark3D.Training.Telemetry;
 
 namespace Spark3D.Host.FineTune;
 
@@ -24,17 +28,23 @@ public static class FineTuneRun
 {
     /// <summary>Runs <paramref name="request"/>; returns the process exit code (the pipeline's).</summary>
     /// <exception cref="FineTuneSetupException">Bad flags, data set or checkpoint.</exception>
-    public static int Execute(Akka.Configuration.Config config, FineTuneRequest request, TextWriter log, CancellationToken cancellationToken = default)
+    public static int Execute(Akka.Configuration.Config config, FineTuneRequest request, RunLog runLog, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(runLog);
+        var log = runLog.For("spark3d.finetune");
         if ((request.Pretrained is null) == !request.FromScratch)
             throw new FineTuneSetupException("give exactly one of --pretrained CKPT or --from-scratch.");
         if (request.Steps < 1) throw new FineTuneSetupException($"--steps must be >= 1 (got {request.Steps}).");
         FineTuneSettings settings;
         PipelineOptions pipeline;
+        TelemetryOptions telemetry;
+        ValidationOptions validation;
         try
         {
             settings = FineTuneOptionsMapper.FromConfig(config);
             pipeline = PipelineOptionsMapper.FromConfig(config, Path.GetFullPath(request.RunDirectory), request.Steps);
+            telemetry = TelemetryOptionsMapper.FromConfig(config);
+            validation = FineTuneOptionsMapper.Validation(config);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or Akka.Configuration.ConfigurationException or FormatException)
         {
@@ -48,6 +58,9 @@ public static class FineTuneRun
         ValidateNetwork(settings);
 
         var (dataset, cases) = OpenData(request.Data);
+        string runDir = pipeline.RunDirectory;
+        Directory.CreateDirectory(runDir);
+        runLog.AttachFile(Path.Combine(runDir, RunFileNames.Log("finetune")), GlobalOptions.LogHeader());
         var model = new FineTunedModel
         {
             Preset = settings.Preset,
@@ -62,13 +75,13 @@ public static class FineTuneRun
 
         var runtime = TorchRuntime.Initialize(settings.Device);
         string? memory = CheckMemory(config, settings, runtime, pipeline.BatchSize, dataset.NumClasses, request.Pretrained is not null);
-        if (memory is not null) log.WriteLine(memory);
+        if (memory is not null) log.Line(memory);
         Checkpoint? pretrained = null;
         if (request.Pretrained is { } path)
         {
             try
             {
-                pretrained = PretrainedWeights.ReadCheckpoint(path, w => Console.Error.WriteLine("warning: " + w));
+                pretrained = PretrainedWeights.ReadCheckpoint(path, w => log.Warn(w));
             }
             catch (Exception ex) when (ex is IOException or CorruptCheckpointException or CheckpointNotFoundException)
             {
@@ -76,7 +89,7 @@ public static class FineTuneRun
             }
             using var probe = ResidualEncoderUNet.FromPreset(settings.Preset, 1, dataset.NumClasses);
             var report = PretrainedWeights.Load(probe, pretrained, transferDecoder);
-            log.WriteLine($"weight transfer from {path} (step {pretrained.Step}): {report}");
+            log.Line($"weight transfer from {path} (step {pretrained.Step}): {report}");
             if (report.Loaded.Count == 0)
                 throw new FineTuneSetupException($"--pretrained {path}: no weight fits a '{settings.Preset}' network ({report}); was it pre-trained with another preset?");
         }
@@ -86,38 +99,95 @@ public static class FineTuneRun
             : FineTuneSchedules.FromScratch(settings.ScratchLr, request.Steps);
         model = model with { Schedule = System.Text.Json.Nodes.JsonNode.Parse(schedule.ToJson()) };
 
-        string runDir = pipeline.RunDirectory;
-        Directory.CreateDirectory(runDir);
         CheckResumable(runDir, model);
         model.Write(runDir);
         string configText = Spark3DConfig.Render(config);
         File.WriteAllText(Path.Combine(runDir, RunFileNames.Config), configText + "\n");
 
-        var catalog = new LabelledVolumeCatalog(cases.Select(c => (c.Id, c.ImagePath, c.LabelPath!)));
-        var producer = new LabelledPatchProducer(catalog, new LabelledPatchOptions(settings.Preprocess, settings.PatchSize,
-            settings.ForegroundProbability, settings.Mirror, settings.CaseCache));
+        var split = Split(runDir, cases, validation, pipeline.Seed, log);
+        var trainCases = cases.Where(c => split.Train.Contains(c.Id)).ToList();
+        var valCases = cases.Where(c => split.Val.Contains(c.Id)).ToList();
+        var patchOptions = new LabelledPatchOptions(settings.Preprocess, settings.PatchSize, settings.ForegroundProbability, settings.Mirror, settings.CaseCache);
+        var catalog = new LabelledVolumeCatalog(trainCases.Select(c => (c.Id, c.ImagePath, c.LabelPath!)));
+        var producer = new LabelledPatchProducer(catalog, patchOptions);
+        ValidationSet? validationSet = null;
+        if (valCases.Count > 0)
+        {
+            // Its own producer: no mirroring (the score must not depend on a coin), and a cache that holds every case.
+            var valCatalog = new LabelledVolumeCatalog(valCases.Select(c => (c.Id, c.ImagePath, c.LabelPath!)));
+            var valProducer = new LabelledPatchProducer(valCatalog, patchOptions with { Mirror = false, CacheCapacity = Math.Max(1, valCases.Count) });
+            validationSet = new ValidationSet(valProducer, valCatalog.Volumes, validation.PatchesPerCase, pipeline.Seed);
+        }
+        string? tensorBoard = telemetry.TensorBoardEnabled
+            ? Path.IsPathRooted(telemetry.TensorBoardDirectory) ? telemetry.TensorBoardDirectory : Path.Combine(runDir, telemetry.TensorBoardDirectory)
+            : null;
+        var classNames = Enumerable.Range(0, dataset.NumClasses).Select(c => dataset.Labels.TryGetValue(c, out var n) ? n : "").ToList();
         var engines = new SegmentationTrainerEngineFactory(new SegmentationEngineOptions(settings.Preset, dataset.NumClasses,
             settings.Optimizer, schedule, model.CheckpointPath(runDir), settings.KeepLast, pretrained, transferDecoder,
-            runtime.Device, configText, pipeline.Seed, runtime.ComputeDType));
+            runtime.Device, configText, pipeline.Seed, runtime.ComputeDType, validationSet, validation, request.Steps, tensorBoard,
+            telemetry.ScalarsEverySteps, classNames));
 
-        log.WriteLine($"fine-tuning {settings.Preset} on {cases.Count} labelled cases ({dataset.NumClasses} classes), patch {settings.PatchSize}, " +
+        log.Line($"fine-tuning {settings.Preset} on {trainCases.Count} labelled cases, validating on {valCases.Count} ({dataset.NumClasses} classes), patch {settings.PatchSize}, " +
                       $"batch {pipeline.BatchSize}, {request.Steps} steps, {(pretrained is null ? "from scratch" : "pre-trained")}, " +
                       $"schedule {schedule.ToJson()}, device {runtime.Device}, {ComputePrecision.Name(runtime.ComputeDType)}");
+        log.Line($"run directory: {runDir}");
+        using var exporter = MetricsExporter.Start(telemetry, MetricsRole.Finetune, PipelineMetrics.HistogramViews, w => log.Warn(w));
+        if (exporter.Url is { } url) log.Line($"metrics: {url}");
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cts.Cancel(); };
         Console.CancelKeyPress += onCancel;
         try
         {
-            var result = PipelineRunner.RunAsync(pipeline, catalog, producer, new LabelledBatchAssembler(), engines, cts.Token).GetAwaiter().GetResult();
-            log.WriteLine($"step {result.Step}, loss {result.LossFirst:0.####} -> {result.LossLast:0.####}, {result.Elapsed.TotalSeconds:0.0} s, " +
-                          $"data wait {result.DataWaitFraction:P0}, quarantined {result.Quarantined}: {result.Reason}");
-            if (result.ExitCode != 0) Console.Error.WriteLine("spark3d finetune: " + result.Reason);
+            var run = PipelineRunner.Start(pipeline, catalog, producer, new LabelledBatchAssembler(), engines, logs: runLog.Factory);
+            using var stop = cts.Token.Register(() => _ = run.StopAsync());
+            new ConsoleProgressView(telemetry, "spark3d finetune", log).ShowAsync(run).GetAwaiter().GetResult();
+            var result = run.Completion.GetAwaiter().GetResult();
+            var last = run.Metrics.Snapshot();
+            log.Line($"step {result.Step}, loss {result.LossFirst:0.####} -> {result.LossLast:0.####}{ProgressLine.Dice(last)}, {result.Elapsed.TotalSeconds:0.0} s, " +
+                     $"data wait {result.DataWaitFraction:P0}, quarantined {result.Quarantined}: {result.Reason}");
+            string checkpoints = model.CheckpointPath(runDir);
+            log.Line($"checkpoints:     {checkpoints}" + (validationSet is null ? "" : $" (best: {Path.Combine(checkpoints, CheckpointStore.BestFileName)})"));
+            if (tensorBoard is not null) log.Line($"tensorboard:     {tensorBoard}  (tensorboard --logdir {tensorBoard})");
+            log.Line($"metrics.jsonl:   {Path.Combine(runDir, RunFileNames.Metrics)}");
+            log.Line($"log:             {runLog.FilePath}");
+            if (result.ExitCode != 0) log.Error("spark3d finetune: " + result.Reason);
             return result.ExitCode;
         }
         finally
         {
             Console.CancelKeyPress -= onCancel;
         }
+    }
+
+    /// <summary>The run's split: splits_final.json when the run directory has one (a resumed run, or the user's), else a
+    /// new one from spark3d.finetune.validation, written there.</summary>
+    private static ValidationSplit Split(string runDir, IReadOnlyList<SegmentationCase> cases, ValidationOptions options, long seed, ILogger log)
+    {
+        string path = Path.Combine(runDir, RunFileNames.Splits);
+        var ids = cases.Select(c => c.Id).ToList();
+        ValidationSplit split;
+        if (File.Exists(path))
+        {
+            try
+            {
+                split = ValidationSplit.Read(path, ids);
+            }
+            catch (Exception e) when (e is InvalidDataException or IOException)
+            {
+                throw new FineTuneSetupException(e.Message, e);
+            }
+            log.Line($"validation split: {split.Train.Count} train / {split.Val.Count} val cases from {path}");
+        }
+        else
+        {
+            split = ValidationSplit.Create(ids, options.Fraction, seed);
+            split.Write(path);
+            log.Line($"validation split: {split.Train.Count} train / {split.Val.Count} val cases (fraction {options.Fraction}), written to {path}");
+        }
+        if (split.Train.Count == 0) throw new FineTuneSetupException($"{path}: no training case.");
+        if (split.Val.Count == 0)
+            log.Warn($"no validation: {(ids.Count < 2 ? "a single labelled case" : "no validation case")}; no pseudo-Dice and no {CheckpointStore.BestFileName}.");
+        return split;
     }
 
     /// <summary>The memory preflight before any network or checkpoint is loaded; refusal is a setup error (exit 2).</summary>

@@ -40,13 +40,14 @@ public sealed class SegmentationPredictor : IDisposable
     /// <summary>The dtype the network computes in.</summary>
     public ScalarType ComputeDType => _dtype;
 
-    /// <summary>Loads model.json and the newest readable checkpoint of <paramref name="runDirectory"/>; the network runs in
-    /// <paramref name="computeDType"/> (fp32 when null).</summary>
-    public static SegmentationPredictor Open(string runDirectory, Device? device = null, ScalarType? computeDType = null)
+    /// <summary>Loads model.json and a checkpoint of <paramref name="runDirectory"/>: the newest readable one, or with
+    /// <paramref name="best"/> checkpoint_best (the best validation); the network runs in <paramref name="computeDType"/>
+    /// (fp32 when null).</summary>
+    public static SegmentationPredictor Open(string runDirectory, Device? device = null, ScalarType? computeDType = null, bool best = false)
     {
         var model = FineTunedModel.Read(runDirectory);
         var store = new CheckpointStore(model.CheckpointPath(runDirectory), keepLast: int.MaxValue);
-        var checkpoint = store.LoadLatest(w => Console.Error.WriteLine("warning: " + w));
+        var checkpoint = best ? store.LoadBest() : store.LoadLatest(w => Console.Error.WriteLine("warning: " + w));
         var network = ResidualEncoderUNet.FromPreset(model.Preset, 1, model.NumClasses);
         try
         {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Spark3D.Actors.Pipeline;
 using Spark3D.Training.Telemetry;
+using Microsoft.Extensions.Logging;
 using Spectre.Console;
 
 namespace Spark3D.Host.Pretrain;
@@ -8,9 +9,11 @@ namespace Spark3D.Host.Pretrain;
 /// <summary>
 /// Shows a run's progress until it completes: a live Spectre.Console table (step/total, ETA, patches/s, channel depths,
 /// data-wait, loss, lr, restarts, quarantined) on a terminal, or one plain line per interval when the output is
-/// redirected (or the view is off).
+/// redirected (or the view is off). Used by pretrain and finetune (which adds its validation pseudo-Dice).
 /// </summary>
-public sealed class ConsoleProgressView(TelemetryOptions options)
+/// <remarks>Plain lines go through <paramref name="log"/> when given, so they also land in the run's log file (and
+/// --quiet silences them on the console); the live table is the console's alone.</remarks>
+public sealed class ConsoleProgressView(TelemetryOptions options, string title = "spark3d pretrain", ILogger? log = null)
 {
     /// <summary>True when the live view will be used (on, or auto on a terminal).</summary>
     public bool IsLive => options.Console switch
@@ -29,11 +32,13 @@ public sealed class ConsoleProgressView(TelemetryOptions options)
         {
             var finished = await Task.WhenAny(run.Completion, Task.Delay(options.PlainInterval)).ConfigureAwait(false);
             if (finished == run.Completion) return;
-            Console.Out.WriteLine(ProgressLine.Format(run.Metrics.Snapshot()));
+            string line = ProgressLine.Format(run.Metrics.Snapshot());
+            if (log is not null) log.Line(line);
+            else Console.Out.WriteLine(line);
         }
     }
 
-    private static async Task LiveAsync(PipelineRun run)
+    private async Task LiveAsync(PipelineRun run)
     {
         var table = BuildTable(run.Metrics.Snapshot());
         await AnsiConsole.Live(table).AutoClear(false).StartAsync(async ctx =>
@@ -48,9 +53,9 @@ public sealed class ConsoleProgressView(TelemetryOptions options)
         }).ConfigureAwait(false);
     }
 
-    private static Table BuildTable(PipelineStatus s)
+    private Table BuildTable(PipelineStatus s)
     {
-        var t = new Table().Border(TableBorder.Rounded).Title("[bold]spark3d pretrain[/]");
+        var t = new Table().Border(TableBorder.Rounded).Title($"[bold]{Markup.Escape(title)}[/]");
         t.AddColumn("progress");
         t.AddColumn("data");
         t.AddColumn("model");
@@ -59,7 +64,8 @@ public sealed class ConsoleProgressView(TelemetryOptions options)
         t.AddRow(
             Inv($"step {s.Step}/{s.TotalSteps}\n[{bar}] {fraction:P0}\nETA {ProgressLine.Eta(s.Eta)}  elapsed {s.Elapsed:h\\:mm\\:ss}"),
             Inv($"{s.PatchesPerSecond:F1} patches/s  {s.BatchesPerSecond:F2} batches/s\nqueues volumes {s.VolumeDepth}  patches {s.PatchDepth}  batches {s.BatchDepth}\ndata-wait {s.DataWaitFraction:P0}  epoch {s.Epoch} pos {s.Position}"),
-            Inv($"loss {Num(s.LossLast, "F4")} (first {Num(s.LossFirst, "F4")})\nlr {Num(s.LearningRate, "G3")}  step {s.MeanStepSeconds:F2} s\nrestarts {s.Restarts}  quarantined {s.Quarantined}"));
+            Inv($"loss {Num(s.LossLast, "F4")} (first {Num(s.LossFirst, "F4")})\nlr {Num(s.LearningRate, "G3")}  step {s.MeanStepSeconds:F2} s\nrestarts {s.Restarts}  quarantined {s.Quarantined}") +
+            (s.PseudoDice is null ? "" : "\n" + Markup.Escape(ProgressLine.Dice(s).Trim())));
         return t;
     }
 

@@ -54,6 +54,29 @@ public sealed partial class CheckpointStore
         return finalPath;
     }
 
+    /// <summary>The best checkpoint's file name (nnU-Net's checkpoint_best): a fine-tuning run's weights at its best
+    /// validation so far. Never pruned, never the `latest` pointer's target.</summary>
+    public const string BestFileName = "checkpoint_best.ckpt";
+
+    /// <summary>The path of <see cref="BestFileName"/> in this store.</summary>
+    public string BestPath => Path.Combine(Directory, BestFileName);
+
+    /// <summary>Writes <paramref name="checkpoint"/> atomically as <see cref="BestFileName"/> (replacing the previous best).</summary>
+    public string SaveBest(Checkpoint checkpoint)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        WriteAtomically(BestPath, stream => CheckpointSerializer.Write(checkpoint, stream));
+        return BestPath;
+    }
+
+    /// <summary>Reads <see cref="BestFileName"/>.</summary>
+    /// <exception cref="CheckpointNotFoundException">There is none (the run had no validation split, or no validation yet).</exception>
+    /// <exception cref="CorruptCheckpointException">It does not verify.</exception>
+    public Checkpoint LoadBest() =>
+        File.Exists(BestPath)
+            ? Read(BestPath)
+            : throw new CheckpointNotFoundException($"{Directory}: no {BestFileName} (written by fine-tuning runs with a validation split, at their first validation).");
+
     /// <summary>Checkpoint files, oldest step first (temp files and other names are ignored).</summary>
     public IReadOnlyList<CheckpointFile> List() =>
         System.IO.Directory.EnumerateFiles(Directory, "step-*.ckpt")

@@ -16,6 +16,12 @@ namespace Spark3D.Training.Engines;
 /// <param name="ConfigText">Resolved configuration stored in each checkpoint.</param>
 /// <param name="Seed">Seed of torch's generator for the He init (fresh starts are reproducible).</param>
 /// <param name="ComputeDType">Forward/backward dtype: Float32, or BFloat16 with fp32 master weights.</param>
+/// <param name="Validation">The validation cases' patches; null = no validation (and no checkpoint_best).</param>
+/// <param name="ValidationSettings">How often to validate and how to average (used with <paramref name="Validation"/>).</param>
+/// <param name="TotalSteps">The run's last step (validated too, whatever the cadence); 0 = unknown.</param>
+/// <param name="TensorBoardDirectory">TensorBoard event folder (absolute); null = none.</param>
+/// <param name="ScalarsEverySteps">Training scalars to TensorBoard every this many steps (validation scalars at each validation).</param>
+/// <param name="ClassNames">Names of the classes 0..C-1 (per-class Dice tags); null = their numbers.</param>
 public sealed record SegmentationEngineOptions(
     string Preset,
     int NumClasses,
@@ -28,4 +34,10 @@ public sealed record SegmentationEngineOptions(
     Device? Device = null,
     string? ConfigText = null,
     long Seed = 42,
-    ScalarType ComputeDType = ScalarType.Float32);
+    ScalarType ComputeDType = ScalarType.Float32,
+    ValidationSet? Validation = null,
+    ValidationOptions? ValidationSettings = null,
+    long TotalSteps = 0,
+    string? TensorBoardDirectory = null,
+    int ScalarsEverySteps = 10,
+    IReadOnlyList<string>? ClassNames = null);

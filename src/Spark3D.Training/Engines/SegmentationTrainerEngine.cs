@@ -4,6 +4,7 @@ using Spark3D.Model.Networks;
 using Spark3D.Model.Training;
 using Spark3D.Training.Feed;
 using Spark3D.Training.Ports;
+using Spark3D.Training.Telemetry;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -31,6 +32,8 @@ public sealed class SegmentationTrainerEngine : ITrainerEngine
     private bool _optimizerIsDecoderOnly;
     private TrainingStep? _step;
     private TrainingBatch? _batch;
+    private readonly TensorBoardLog? _tensorBoard;
+    private readonly ValidationTracker? _tracker;
 
     /// <summary>Builds the network (He init, pre-trained transfer) on the options' device; no checkpoint is read yet.</summary>
     public SegmentationTrainerEngine(SegmentationEngineOptions options)
@@ -52,6 +55,12 @@ public sealed class SegmentationTrainerEngine : ITrainerEngine
             () => ResidualEncoderUNet.FromPreset(options.Preset, 1, options.NumClasses, _device));
         _precision.Train();
         _store = new CheckpointStore(options.CheckpointDirectory, options.KeepLast);
+        if (options.TensorBoardDirectory is { } tb) _tensorBoard = new TensorBoardLog(tb);
+        if (options.Validation is not null)
+        {
+            var v = options.ValidationSettings ?? new ValidationOptions();
+            _tracker = new ValidationTracker(v.EmaWeight, Path.Combine(options.CheckpointDirectory, ValidationTracker.FileName));
+        }
     }
 
     /// <inheritdoc />
@@ -79,13 +88,69 @@ public sealed class SegmentationTrainerEngine : ITrainerEngine
         {
             var result = _step!.Run(Step); // NonFiniteLossException propagates: the trainer restarts from a checkpoint
             Step++;
-            return new StepOutcome(result.Loss, result.Lr);
+            if (_tensorBoard is { } tb && Step % Math.Max(1, _options.ScalarsEverySteps) == 0)
+            {
+                tb.Scalar("train/loss", result.Loss, Step);
+                tb.Scalar("train/lr", result.Lr, Step);
+                tb.Scalar("train/grad_norm", result.GradNorm, Step);
+                tb.Scalar("train/step_seconds", result.Seconds, Step);
+            }
+            return new StepOutcome(result.Loss, result.Lr) { Validation = ValidationDue() ? Validate() : null };
         }
         finally
         {
             _batch = null;
         }
     }
+
+    /// <summary>
+    /// Scores the validation patches with the current weights (eval mode, no gradients, one patch at a time): nnU-Net's
+    /// pseudo-Dice, its moving average, and checkpoint_best when the average is the best so far.
+    /// </summary>
+    public ValidationOutcome Validate()
+    {
+        var set = _options.Validation ?? throw new InvalidOperationException("This run has no validation split.");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var dice = new PseudoDice(_options.NumClasses);
+        var compute = _precision.Compute;
+        compute.eval();
+        try
+        {
+            using var noGrad = no_grad();
+            foreach (var patch in set.Patches())
+            {
+                using var scope = NewDisposeScope();
+                var s = patch.Shape;
+                var labels = patch.Labels ?? throw new InvalidOperationException("A validation patch has no label map.");
+                var x = tensor(patch.Voxels, [1, 1, s.Z, s.Y, s.X]).to(_device);
+                var y = tensor(labels.Select(l => (long)MathF.Round(l)).ToArray(), [1, s.Z, s.Y, s.X]).to(_device);
+                var logits = compute.forward(_precision.ToCompute(x));
+                dice.Add(logits.argmax(1), y);
+            }
+        }
+        finally
+        {
+            _precision.Train();
+        }
+        double mean = dice.Mean();
+        var (ema, best) = _tracker!.Update(Step, mean);
+        if (best) _store.SaveBest(Checkpoint.Capture(_network, null, Step, _options.Schedule, configText: _options.ConfigText, includeTorchRng: false));
+        var perClass = dice.PerClass();
+        if (_tensorBoard is { } tb)
+        {
+            tb.Scalar("val/pseudo_dice", mean, Step);
+            tb.Scalar("val/pseudo_dice_ema", ema, Step);
+            for (int c = 0; c < perClass.Count; c++) tb.Scalar($"val/dice/{ClassName(c + 1)}", perClass[c], Step);
+        }
+        return new ValidationOutcome(mean, ema, perClass, best, clock.Elapsed.TotalSeconds);
+    }
+
+    private bool ValidationDue() =>
+        _options.Validation is not null &&
+        (Step % (_options.ValidationSettings ?? new ValidationOptions()).EverySteps == 0 || Step == _options.TotalSteps);
+
+    private string ClassName(int c) =>
+        _options.ClassNames is { } names && c < names.Count && !string.IsNullOrWhiteSpace(names[c]) ? names[c] : c.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <inheritdoc />
     public void SaveCheckpoint(PipelineCursor cursor)
@@ -97,6 +162,7 @@ public sealed class SegmentationTrainerEngine : ITrainerEngine
     /// <inheritdoc />
     public PipelineCursor? RestoreLatest()
     {
+        _tracker?.Load();
         if (!_store.TryLoadLatest(out var checkpoint)) return null;
         // The saved optimiser is the one that ran the last completed step (Step - 1).
         EnsureOptimizerFor(Math.Max(0, checkpoint.Step - 1));

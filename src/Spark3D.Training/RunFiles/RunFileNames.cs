@@ -23,4 +23,11 @@ public static class RunFileNames
 
     /// <summary>What a fine-tuned model is (preset, classes, patch, preprocessing), read by <c>spark3d predict</c>.</summary>
     public const string FineTunedModel = "model.json";
+
+    /// <summary>The run's log file (every level from debug up, stack traces included; the console gets one line per
+    /// event): <c>pretrain.log</c>, <c>finetune.log</c>, <c>preprocess.log</c>.</summary>
+    public static string Log(string command) => command + ".log";
+
+    /// <summary>Fine-tuning's train/validation split, in nnU-Net's <c>splits_final.json</c> shape (<see cref="ValidationSplit"/>).</summary>
+    public const string Splits = "splits_final.json";
 }

@@ -7,8 +7,8 @@ using Spark3D.Training.Ports;
 namespace Spark3D.Training.Telemetry;
 
 /// <summary>
-/// The pipeline's instruments on the <c>Spark3D.Pipeline</c> meter (exporters such as prometheus-net or OpenTelemetry
-/// subscribe by that name), plus the running totals behind <see cref="Snapshot"/>. One instance per run; thread-safe.
+/// The pipeline's instruments on the <c>Spark3D.Pipeline</c> meter (<see cref="MetricsExporter"/> exports it; docs/telemetry.md
+/// lists them), plus the running totals behind <see cref="Snapshot"/>. One instance per run; thread-safe.
 /// </summary>
 public sealed class PipelineMetrics : IDisposable
 {
@@ -16,7 +16,7 @@ public sealed class PipelineMetrics : IDisposable
     public const string MeterName = "Spark3D.Pipeline";
 
     private readonly Counter<long> _volumes, _patches, _batches, _steps, _restarts, _failures, _quarantined;
-    private readonly Histogram<double> _dataWait, _stepTime;
+    private readonly Histogram<double> _dataWait, _stepTime, _batchAssembly, _patchTime;
     private readonly ConcurrentDictionary<string, Func<int?>> _mailboxes = new();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly object _stepGate = new();
@@ -25,7 +25,7 @@ public sealed class PipelineMetrics : IDisposable
     private Func<PipelineCursor?>? _cursor;
     private long _volumesTotal, _patchesTotal, _batchesTotal, _restartsTotal, _failuresTotal, _quarantinedTotal;
     private long _step, _stepsThisRun;
-    private double? _lossFirst, _lossLast, _lr;
+    private double? _lossFirst, _lossLast, _lr, _pseudoDice, _pseudoDiceEma, _validationSeconds;
     private double _waitSeconds, _stepSeconds;
 
     /// <summary>Creates the meter and its instruments for a run of <paramref name="totalSteps"/> steps.</summary>
@@ -42,12 +42,31 @@ public sealed class PipelineMetrics : IDisposable
         _quarantined = Meter.CreateCounter<long>("spark3d.pipeline.quarantined", "{file}", "Volumes quarantined as unreadable.");
         _dataWait = Meter.CreateHistogram<double>("spark3d.pipeline.trainer.data_wait", "s", "Time a step waited for its batch.");
         _stepTime = Meter.CreateHistogram<double>("spark3d.pipeline.trainer.step_time", "s", "Compute time of one optimiser step.");
+        _batchAssembly = Meter.CreateHistogram<double>("spark3d.pipeline.masker.batch_assembly_time", "s", "Time to assemble one batch (masks drawn, labels checked).");
+        _patchTime = Meter.CreateHistogram<double>("spark3d.pipeline.preprocessor.patch_time", "s", "Time to produce one patch (read, preprocess or crop, augment).");
         Meter.CreateObservableGauge("spark3d.pipeline.channel.depth", ObserveDepths, "{item}", "Items waiting in each bounded channel.");
         Meter.CreateObservableGauge("spark3d.pipeline.loss", () => Read(ref _lossLast) ?? double.NaN, null, "Loss of the latest step.");
         Meter.CreateObservableGauge("spark3d.pipeline.learning_rate", () => Read(ref _lr) ?? double.NaN, null, "Learning rate of the latest step.");
         Meter.CreateObservableGauge("spark3d.pipeline.step", () => Interlocked.Read(ref _step), "{step}", "Current optimiser step.");
         Meter.CreateObservableGauge("spark3d.pipeline.actor.mailbox.depth", ObserveMailboxes, "{message}", "Messages queued in pipeline actors' mailboxes.");
+        Meter.CreateObservableGauge("spark3d.pipeline.validation.pseudo_dice", () => Read(ref _pseudoDice) ?? double.NaN, null, "Pseudo-Dice of the latest validation (fine-tuning).");
+        Meter.CreateObservableGauge("spark3d.pipeline.validation.pseudo_dice_ema", () => Read(ref _pseudoDiceEma) ?? double.NaN, null, "Moving average of the pseudo-Dice that picks checkpoint_best.");
+        Meter.CreateObservableGauge("spark3d.pipeline.validation.duration", () => Read(ref _validationSeconds) ?? double.NaN, "s", "Wall time of the latest validation.");
     }
+
+    /// <summary>
+    /// Buckets of the pipeline's histograms, chosen for their ranges: a step takes ~20 ms (tiny, 32³, CPU) to ~1 s
+    /// (ResEnc-L, 160³, H200) and many seconds for ResEnc-L on a CPU, finest around 0.1–2 s where p95 decides about
+    /// a GPU; most steps wait for no data at all (the 0 bucket), a starving one milliseconds to seconds; a batch is
+    /// assembled in 0.1–10 ms; a patch is a memory-mapped crop (ms) or a raw NIfTI read and preprocessed (seconds).
+    /// </summary>
+    public static IReadOnlyList<HistogramView> HistogramViews { get; } =
+    [
+        new("spark3d.pipeline.trainer.step_time", [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10, 30, 60]),
+        new("spark3d.pipeline.trainer.data_wait", [0, 0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]),
+        new("spark3d.pipeline.masker.batch_assembly_time", [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1]),
+        new("spark3d.pipeline.preprocessor.patch_time", [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]),
+    ];
 
     /// <summary>The underlying meter (one per run; listeners can filter on this instance).</summary>
     public Meter Meter { get; }
@@ -65,11 +84,21 @@ public sealed class PipelineMetrics : IDisposable
     /// <summary>Counts one emitted volume reference.</summary>
     public void VolumeEmitted() { Interlocked.Increment(ref _volumesTotal); _volumes.Add(1); }
 
-    /// <summary>Counts one produced patch.</summary>
-    public void PatchProduced() { Interlocked.Increment(ref _patchesTotal); _patches.Add(1); }
+    /// <summary>Counts one produced patch that took <paramref name="seconds"/>.</summary>
+    public void PatchProduced(double seconds)
+    {
+        Interlocked.Increment(ref _patchesTotal);
+        _patches.Add(1);
+        _patchTime.Record(seconds);
+    }
 
-    /// <summary>Counts one assembled batch.</summary>
-    public void BatchAssembled() { Interlocked.Increment(ref _batchesTotal); _batches.Add(1); }
+    /// <summary>Counts one batch, assembled in <paramref name="seconds"/>.</summary>
+    public void BatchAssembled(double seconds)
+    {
+        Interlocked.Increment(ref _batchesTotal);
+        _batches.Add(1);
+        _batchAssembly.Record(seconds);
+    }
 
     /// <summary>Counts one actor restart.</summary>
     public void ActorRestarted(string actor)
@@ -105,6 +134,17 @@ public sealed class PipelineMetrics : IDisposable
         _stepTime.Record(stepSeconds);
     }
 
+    /// <summary>Records a validation of the step just done: its pseudo-Dice, the moving average and how long it took.</summary>
+    public void ValidationDone(double pseudoDice, double pseudoDiceEma, double seconds)
+    {
+        lock (_stepGate)
+        {
+            _pseudoDice = pseudoDice;
+            _pseudoDiceEma = pseudoDiceEma;
+            _validationSeconds = seconds;
+        }
+    }
+
     /// <summary>The current totals, rates, depths and losses.</summary>
     public PipelineStatus Snapshot()
     {
@@ -124,6 +164,8 @@ public sealed class PipelineMetrics : IDisposable
                 LossFirst = _lossFirst,
                 LossLast = _lossLast,
                 LearningRate = _lr,
+                PseudoDice = _pseudoDice,
+                PseudoDiceEma = _pseudoDiceEma,
                 VolumesEmitted = Interlocked.Read(ref _volumesTotal),
                 Patches = Interlocked.Read(ref _patchesTotal),
                 Batches = Interlocked.Read(ref _batchesTotal),

@@ -19,6 +19,10 @@ public sealed record PipelineStatus
     public double? LossLast { get; init; }
     /// <summary>Learning rate of the latest step.</summary>
     public double? LearningRate { get; init; }
+    /// <summary>Pseudo-Dice of the latest validation (fine-tuning with a validation split; null before it).</summary>
+    public double? PseudoDice { get; init; }
+    /// <summary>Its moving average, which picks checkpoint_best.</summary>
+    public double? PseudoDiceEma { get; init; }
     /// <summary>Volume references emitted by the loader.</summary>
     public long VolumesEmitted { get; init; }
     /// <summary>Patches produced.</summary>

@@ -11,15 +11,18 @@ public enum ConsoleViewMode
     Off,
 }
 
-/// <summary>The <c>spark3d.telemetry</c> section: Prometheus endpoint, TensorBoard, reconstruction snapshots, console view.</summary>
+/// <summary>The <c>spark3d.telemetry</c> section: metrics export (Prometheus endpoint, OTLP), TensorBoard, reconstruction
+/// snapshots, console view.</summary>
 public sealed record TelemetryOptions
 {
     /// <summary>Serve /metrics.</summary>
     public bool PrometheusEnabled { get; init; } = true;
-    /// <summary>Bind address of the endpoint.</summary>
+    /// <summary>Bind address of the endpoint (0.0.0.0: every interface).</summary>
     public string PrometheusHost { get; init; } = "127.0.0.1";
-    /// <summary>Port of the endpoint.</summary>
-    public int PrometheusPort { get; init; } = 9464;
+    /// <summary>Port of the endpoint, per kind of process.</summary>
+    public MetricsPorts PrometheusPorts { get; init; } = new();
+    /// <summary>Pushing to an OpenTelemetry collector.</summary>
+    public OtlpOptions Otlp { get; init; } = new();
     /// <summary>Write TensorBoard event files.</summary>
     public bool TensorBoardEnabled { get; init; } = true;
     /// <summary>Event folder (relative to the run directory).</summary>

@@ -2,6 +2,7 @@ using Spark3D.Data.Sampling;
 using Spark3D.Data.Volumes;
 using Spark3D.Host.Config;
 using Spark3D.Model.Mae;
+using Spark3D.Training.Telemetry;
 
 namespace Spark3D.Host.Tests.Config;
 
@@ -46,5 +47,41 @@ public class SectionMapperTests
         Assert.Equal(Path.GetFullPath("data/phantoms"), demo.DataDirectory);
         Assert.Null(PretrainOptionsMapper.FromConfig(defaults).Data);
         Assert.Throws<ArgumentException>(() => CheckpointOptionsMapper.FromConfig(Spark3DConfig.Load(null, ["spark3d.checkpoint.keep-last=0"])));
+    }
+
+    [Fact]
+    public void Telemetry_maps_the_port_of_each_role_and_the_otlp_push_and_its_defaults_are_the_libraries()
+    {
+        Assert.Equal(new TelemetryOptions(), TelemetryOptionsMapper.FromConfig(Spark3DConfig.Defaults()));
+        var config = Spark3DConfig.Load(null, ["spark3d.telemetry.prometheus.ports.worker=9501", "spark3d.telemetry.prometheus.host=0.0.0.0",
+            "spark3d.telemetry.otlp.enabled=on", "spark3d.telemetry.otlp.protocol=http-protobuf", "spark3d.telemetry.otlp.endpoint=http://collector:4318",
+            "spark3d.telemetry.otlp.interval=2s"]);
+        var t = TelemetryOptionsMapper.FromConfig(config);
+        Assert.Equal((9464, 9465, 9466, 9501), (t.PrometheusPorts.For(MetricsRole.Pretrain), t.PrometheusPorts.For(MetricsRole.Finetune),
+            t.PrometheusPorts.For(MetricsRole.Coordinator), t.PrometheusPorts.For(MetricsRole.Worker)));
+        Assert.Equal("0.0.0.0", t.PrometheusHost);
+        Assert.Equal(new OtlpOptions { Enabled = true, Protocol = OtlpProtocol.HttpProtobuf, Endpoint = "http://collector:4318", Interval = TimeSpan.FromSeconds(2) }, t.Otlp);
+        Assert.Equal(new Uri("http://collector:4318/v1/metrics"), t.Otlp.ExportUri());
+
+        Assert.Contains("ports.finetune", Assert.Throws<ArgumentException>(() =>
+            TelemetryOptionsMapper.FromConfig(Spark3DConfig.Load(null, ["spark3d.telemetry.prometheus.ports.finetune=0"]))).Message, StringComparison.Ordinal);
+        Assert.Contains("grpc or http-protobuf", Assert.Throws<ArgumentException>(() =>
+            TelemetryOptionsMapper.FromConfig(Spark3DConfig.Load(null, ["spark3d.telemetry.otlp.protocol=udp"]))).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Finetune_validation_and_the_predict_checkpoint_map_with_nnunets_defaults_and_reject_bad_values()
+    {
+        var defaults = Spark3DConfig.Defaults();
+        Assert.Equal(new Training.Engines.ValidationOptions(), FineTuneOptionsMapper.Validation(defaults));
+        Assert.Equal("latest", FineTuneOptionsMapper.PredictCheckpoint(defaults));
+        var set = Spark3DConfig.Load(null, ["spark3d.finetune.validation.fraction=0.3", "spark3d.finetune.validation.every-steps=50",
+            "spark3d.finetune.validation.patches-per-case=4", "spark3d.finetune.validation.ema-weight=0.5", "spark3d.finetune.predict.checkpoint=best"]);
+        Assert.Equal(new Training.Engines.ValidationOptions { Fraction = 0.3, EverySteps = 50, PatchesPerCase = 4, EmaWeight = 0.5 }, FineTuneOptionsMapper.Validation(set));
+        Assert.Equal("best", FineTuneOptionsMapper.PredictCheckpoint(set));
+        Assert.Contains("spark3d.finetune.validation every-steps", Assert.Throws<ArgumentException>(() =>
+            FineTuneOptionsMapper.Validation(Spark3DConfig.Load(null, ["spark3d.finetune.validation.every-steps=0"]))).Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => FineTuneOptionsMapper.Validation(Spark3DConfig.Load(null, ["spark3d.finetune.validation.fraction=1"])));
+        Assert.Throws<ArgumentException>(() => FineTuneOptionsMapper.PredictCheckpoint(Spark3DConfig.Load(null, ["spark3d.finetune.predict.checkpoint=newest"])));
     }
 }

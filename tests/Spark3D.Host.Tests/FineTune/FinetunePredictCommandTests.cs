@@ -37,7 +37,7 @@ public sealed class FineTuneFixture : IDisposable
         manual_seed(1);
         using (var mae = SparkMae.FromPreset("tiny"))
             new CheckpointStore(Path.Combine(Pretrain, "checkpoints"), 1).Save(Checkpoint.Capture(mae, null, 50));
-        FineTuneResult = ConsoleCapture.RunWithError([.. Coarse, "finetune", "--data", Data, "--run-dir", Run, "--steps", "8",
+        FineTuneResult = ConsoleCapture.RunWithError([.. Coarse, "-D", "spark3d.finetune.validation.every-steps=4", "finetune", "--data", Data, "--run-dir", Run, "--steps", "8",
             "--pretrained", Path.Combine(Pretrain, "checkpoints", CheckpointStore.LatestPointerName), "--preset", "tiny", "--patch", "32", "--batch", "2"]);
     }
 
@@ -65,6 +65,45 @@ public sealed class FinetunePredictCommandTests(FineTuneFixture fx) : IClassFixt
         Assert.StartsWith("cpu: ", stdout, StringComparison.Ordinal);
         var cpu = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(fx.Run, "summary.json")))!["cpu"]!;
         Assert.Equal(IsaGuard.Current.Source.Name(), (string)cpu["guard"]!);
+    }
+
+    [Fact]
+    public void Finetune_records_its_split_validates_every_n_steps_keeps_checkpoint_best_tensorboard_and_a_log_file()
+    {
+        var (code, stdout, stderr) = fx.FineTuneResult;
+        Assert.True(code == 0, stdout + stderr);
+        // Two cases: one held out, recorded in nnU-Net's splits_final.json shape.
+        var fold = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(fx.Run, "splits_final.json")))!.AsArray().Single()!;
+        var train = fold["train"]!.AsArray().Select(n => (string)n!).ToList();
+        var val = fold["val"]!.AsArray().Select(n => (string)n!).ToList();
+        Assert.Equal(["ph0", "ph1"], train.Concat(val).Order());
+        Assert.Single(val);
+        // Validated at steps 4 and 8: metrics.jsonl has the pseudo-Dice (in [0, 1]) and the per-class Dice.
+        var validations = File.ReadAllLines(Path.Combine(fx.Run, "metrics.jsonl")).Select(l => System.Text.Json.Nodes.JsonNode.Parse(l)!)
+            .Where(n => n["pseudo_dice_ema"] is not null).ToList();
+        Assert.Equal([4L, 8L], validations.Select(n => (long)n["step"]!));
+        Assert.All(validations, n => Assert.InRange((double?)n["pseudo_dice"] ?? 0, 0, 1));
+        Assert.All(validations, n => Assert.True(n.AsObject().ContainsKey("dice_4")));
+        // checkpoint_best exists, is a verified checkpoint of one of the validated steps, and is not pruned.
+        var best = CheckpointStore.Read(Path.Combine(fx.Run, "checkpoints", CheckpointStore.BestFileName));
+        Assert.Contains(best.Step, new long[] { 4, 8 });
+        Assert.True(File.Exists(Path.Combine(fx.Run, "checkpoints", "validation.json")));
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(fx.Run, "tensorboard"), "events.out.tfevents.*"));
+        // The run's log file holds the whole run, header first; the console got the summary with the pseudo-Dice.
+        string log = File.ReadAllText(Path.Combine(fx.Run, "finetune.log"));
+        Assert.Contains("---- spark3d", log, StringComparison.Ordinal);
+        Assert.Contains("validation split: 1 train / 1 val", log, StringComparison.Ordinal);
+        Assert.Contains("pseudo-dice", stdout, StringComparison.Ordinal);
+
+        string input = Path.Combine(fx.Data, "imagesTr", "ph1_0000.nii.gz"), outDir = Path.Combine(fx.Root, "pred-best");
+        var (pcode, pout, perr) = ConsoleCapture.RunWithError([.. FineTuneFixture.Coarse, "predict", "--model", fx.Run, "--input", input, "--output", outDir, "--checkpoint", "best"]);
+        Assert.True(pcode == 0, pout + perr);
+        Assert.Contains($"(model step {best.Step}, best checkpoint", pout, StringComparison.Ordinal);
+        (pcode, _, perr) = ConsoleCapture.RunWithError("predict", "--model", fx.Run, "--input", input, "--output", outDir, "--checkpoint", "newest");
+        Assert.NotEqual(0, pcode);
+        (pcode, _, perr) = ConsoleCapture.RunWithError("-v", "-q", "info");
+        Assert.NotEqual(0, pcode);
+        Assert.Contains("at most one of --verbose and --quiet", perr, StringComparison.Ordinal);
     }
 
     [Fact]

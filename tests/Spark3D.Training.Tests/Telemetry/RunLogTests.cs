@@ -1,0 +1,76 @@
+using Microsoft.Extensions.Logging;
+using Spark3D.Training.Telemetry;
+
+namespace Spark3D.Training.Tests.Telemetry;
+
+public sealed class RunLogTests
+{
+    private static Exception Thrown()
+    {
+        try
+        {
+            throw new InvalidDataException("bad voxel");
+        }
+        catch (InvalidDataException e)
+        {
+            return e;
+        }
+    }
+
+    [Fact]
+    public void The_console_gets_one_line_per_event_at_its_level_and_the_file_everything_with_stack_traces()
+    {
+        string dir = Directory.CreateTempSubdirectory("s3d-log-").FullName;
+        try
+        {
+            var stdout = new StringWriter();
+            var stderr = new StringWriter();
+            string file = Path.Combine(dir, "finetune.log");
+            using (var log = new RunLog(LogLevel.Information, stdout, stderr))
+            {
+                log.AttachFile(file, "spark3d finetune --test");
+                var logger = log.For("spark3d.test");
+                logger.LogDebug("only in the file");
+                logger.Line("a result line with {braces}");
+                logger.Warn("step 12: loss is NaN; restarting\nfrom the checkpoint", Thrown());
+            }
+            Assert.Equal("a result line with {braces}" + Environment.NewLine, stdout.ToString());
+            string err = Assert.Single(stderr.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries));
+            Assert.Equal("warning: step 12: loss is NaN; restarting from the checkpoint (InvalidDataException: bad voxel)", err);
+            string text = File.ReadAllText(file);
+            Assert.Contains("---- spark3d finetune --test", text, StringComparison.Ordinal);
+            Assert.Contains("DEBUG spark3d.test: only in the file", text, StringComparison.Ordinal);
+            Assert.Contains("WARN spark3d.test: step 12", text, StringComparison.Ordinal);
+            Assert.Contains("at Spark3D.Training.Tests.Telemetry.RunLogTests.Thrown()", text, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Theory]
+    [InlineData(LogLevel.Debug, 3)]
+    [InlineData(LogLevel.Information, 2)]
+    [InlineData(LogLevel.Warning, 1)]
+    public void Verbose_and_quiet_levels_filter_the_console(LogLevel level, int lines)
+    {
+        var all = new StringWriter();
+        using (var log = new RunLog(level, all, all))
+        {
+            var logger = log.For("x");
+            logger.LogDebug("d");
+            logger.LogInformation("i");
+            logger.LogWarning("w");
+        }
+        Assert.Equal(lines, all.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries).Length);
+    }
+
+    [Fact]
+    public void A_message_that_already_says_the_exceptions_message_gets_only_its_type()
+    {
+        var e = new IOException("disk gone");
+        Assert.Equal("warning: worker: disk gone (IOException)", ConsoleLogProvider.Format(LogLevel.Warning, "worker: disk gone", e));
+        Assert.Equal("error: copy failed (IOException: disk gone)", ConsoleLogProvider.Format(LogLevel.Error, "copy failed", e));
+    }
+}
