@@ -1,3 +1,4 @@
+using Spark3D.Data.Augmentation;
 using Spark3D.Data.Preprocessing;
 using Spark3D.Data.Volumes;
 using Spark3D.Model.Devices;
@@ -17,7 +18,7 @@ public sealed record FineTuneSettings(
     double DecoderWarmupFraction,
     double DecoderDecayFraction,
     double AllWarmupFraction,
-    bool Mirror,
+    SegmentationAugmentationOptions Augmentation,
     int CaseCache,
     double Overlap,
     double GaussianSigmaScale,

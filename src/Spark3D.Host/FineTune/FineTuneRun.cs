@@ -95,7 +95,7 @@ public static class FineTuneRun
 
         var catalog = new LabelledVolumeCatalog(cases.Select(c => (c.Id, c.ImagePath, c.LabelPath!)));
         var producer = new LabelledPatchProducer(catalog, new LabelledPatchOptions(settings.Preprocess, settings.PatchSize,
-            settings.ForegroundProbability, settings.Mirror, settings.CaseCache));
+            settings.ForegroundProbability, settings.Augmentation, settings.CaseCache));
         var engines = new SegmentationTrainerEngineFactory(new SegmentationEngineOptions(settings.Preset, dataset.NumClasses,
             settings.Optimizer, schedule, model.CheckpointPath(runDir), settings.KeepLast, pretrained, transferDecoder,
             runtime.Device, configText, pipeline.Seed, runtime.ComputeDType));
