@@ -25,6 +25,7 @@ public static class FineTuneOptionsMapper
             f.GetDouble("decoder-decay-fraction"),
             f.GetDouble("all-warmup-fraction"),
             Augmentation(Section(f, "augmentation")),
+            f.GetBoolean("deep-supervision"),
             f.GetInt("case-cache"),
             f.GetDouble("predict.overlap"),
             f.GetDouble("predict.gaussian-sigma-scale"),

@@ -19,6 +19,7 @@ public sealed record FineTuneSettings(
     double DecoderDecayFraction,
     double AllWarmupFraction,
     SegmentationAugmentationOptions Augmentation,
+    bool DeepSupervision,
     int CaseCache,
     double Overlap,
     double GaussianSigmaScale,

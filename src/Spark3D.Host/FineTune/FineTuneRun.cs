@@ -98,10 +98,11 @@ public static class FineTuneRun
             settings.ForegroundProbability, settings.Augmentation, settings.CaseCache));
         var engines = new SegmentationTrainerEngineFactory(new SegmentationEngineOptions(settings.Preset, dataset.NumClasses,
             settings.Optimizer, schedule, model.CheckpointPath(runDir), settings.KeepLast, pretrained, transferDecoder,
-            runtime.Device, configText, pipeline.Seed, runtime.ComputeDType));
+            runtime.Device, configText, pipeline.Seed, runtime.ComputeDType, settings.DeepSupervision));
 
         log.WriteLine($"fine-tuning {settings.Preset} on {cases.Count} labelled cases ({dataset.NumClasses} classes), patch {settings.PatchSize}, " +
                       $"batch {pipeline.BatchSize}, {request.Steps} steps, {(pretrained is null ? "from scratch" : "pre-trained")}, " +
+                      $"{(settings.DeepSupervision ? "deep supervision" : "full-resolution loss only")}, " +
                       $"schedule {schedule.ToJson()}, device {runtime.Device}, {ComputePrecision.Name(runtime.ComputeDType)}");
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cts.Cancel(); };

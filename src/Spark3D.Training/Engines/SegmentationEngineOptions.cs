@@ -16,6 +16,8 @@ namespace Spark3D.Training.Engines;
 /// <param name="ConfigText">Resolved configuration stored in each checkpoint.</param>
 /// <param name="Seed">Seed of torch's generator for the He init (fresh starts are reproducible).</param>
 /// <param name="ComputeDType">Forward/backward dtype: Float32, or BFloat16 with fp32 master weights.</param>
+/// <param name="DeepSupervision">Train every decoder resolution's head with nnU-Net's weighted loss (<see cref="Model.Losses.DeepSupervisionLoss"/>);
+/// false: the full-resolution head only. Checkpoints are the same either way (every head always exists).</param>
 public sealed record SegmentationEngineOptions(
     string Preset,
     int NumClasses,
@@ -28,4 +30,5 @@ public sealed record SegmentationEngineOptions(
     Device? Device = null,
     string? ConfigText = null,
     long Seed = 42,
-    ScalarType ComputeDType = ScalarType.Float32);
+    ScalarType ComputeDType = ScalarType.Float32,
+    bool DeepSupervision = false);

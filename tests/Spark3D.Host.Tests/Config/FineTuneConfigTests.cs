@@ -38,4 +38,11 @@ public class FineTuneConfigTests
             FineTuneOptionsMapper.FromConfig(Spark3DConfig.Load(null, ["spark3d.finetune.augmentation.contrast.probability=2"])));
         Assert.Contains("contrast", e.Message);
     }
+
+    [Fact]
+    public void Deep_supervision_is_on_for_fine_tuning_by_default_and_can_be_turned_off()
+    {
+        Assert.True(FineTuneOptionsMapper.FromConfig(Spark3DConfig.Defaults()).DeepSupervision);
+        Assert.False(FineTuneOptionsMapper.FromConfig(Spark3DConfig.Load(null, ["spark3d.finetune.deep-supervision=off"])).DeepSupervision);
+    }
 }
