@@ -29,6 +29,7 @@ public static class FineTuneOptionsMapper
             f.GetInt("case-cache"),
             f.GetDouble("predict.overlap"),
             f.GetDouble("predict.gaussian-sigma-scale"),
+            PredictOptionsMapper.TestTimeMirroring(config),
             PreprocessOptionsMapper.Preprocess(config),
             TrainOptionsMapper.Optimizer(config),
             DeviceOptionsMapper.Device(config),

@@ -23,6 +23,7 @@ public sealed record FineTuneSettings(
     int CaseCache,
     double Overlap,
     double GaussianSigmaScale,
+    bool TestTimeMirroring,
     PreprocessOptions Preprocess,
     OptimizerOptions Optimizer,
     DeviceOptions Device,

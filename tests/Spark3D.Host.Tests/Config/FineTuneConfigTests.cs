@@ -45,4 +45,12 @@ public class FineTuneConfigTests
         Assert.True(FineTuneOptionsMapper.FromConfig(Spark3DConfig.Defaults()).DeepSupervision);
         Assert.False(FineTuneOptionsMapper.FromConfig(Spark3DConfig.Load(null, ["spark3d.finetune.deep-supervision=off"])).DeepSupervision);
     }
+
+    [Fact]
+    public void Test_time_mirroring_is_on_by_default_under_spark3d_predict()
+    {
+        Assert.True(FineTuneOptionsMapper.FromConfig(Spark3DConfig.Defaults()).TestTimeMirroring);
+        Assert.False(FineTuneOptionsMapper.FromConfig(Spark3DConfig.Load(null, ["spark3d.predict.test-time-mirroring=off"])).TestTimeMirroring);
+        Assert.False(PredictOptionsMapper.TestTimeMirroring(Spark3DConfig.Load(null, ["spark3d.predict.test-time-mirroring=false"])));
+    }
 }
