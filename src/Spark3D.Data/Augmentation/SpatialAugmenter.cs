@@ -53,7 +53,12 @@ public sealed class SpatialAugmenter
 
     /// <summary>Cuts the patch of size <paramref name="patchSize"/> whose un-augmented box starts at <paramref name="origin"/>,
     /// rotated/scaled about the box centre and mirrored as <paramref name="transform"/> says. X fastest.</summary>
-    public static float[] Extract(IVolumeCropSource source, (int X, int Y, int Z) origin, Shape3 patchSize, SpatialTransformParams transform)
+    public static float[] Extract(IVolumeCropSource source, (int X, int Y, int Z) origin, Shape3 patchSize, SpatialTransformParams transform) =>
+        Extract(source, origin, patchSize, transform, nearest: false);
+
+    /// <summary>As <see cref="Extract(IVolumeCropSource, ValueTuple{int, int, int}, Shape3, SpatialTransformParams)"/>; with
+    /// <paramref name="nearest"/> the resampling takes the nearest voxel (label maps: no new values appear).</summary>
+    public static float[] Extract(IVolumeCropSource source, (int X, int Y, int Z) origin, Shape3 patchSize, SpatialTransformParams transform, bool nearest)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(transform);
@@ -72,7 +77,8 @@ public sealed class SpatialAugmenter
             try
             {
                 source.ReadCrop(origin.X - margin.X, origin.Y - margin.Y, origin.Z - margin.Z, cropSize, crop.AsSpan(0, n));
-                ResampleCentred(crop.AsSpan(0, n), cropSize, m, patch, patchSize);
+                if (nearest) ResampleCentredNearest(crop.AsSpan(0, n), cropSize, m, patch, patchSize);
+                else ResampleCentred(crop.AsSpan(0, n), cropSize, m, patch, patchSize);
             }
             finally
             {
@@ -145,6 +151,29 @@ public sealed class SpatialAugmenter
                 }
             }
         }
+    }
+
+    /// <summary>As <see cref="ResampleCentred"/> but each destination voxel takes the nearest source voxel (0 outside),
+    /// so a label map gains no new values.</summary>
+    public static void ResampleCentredNearest(ReadOnlySpan<float> source, Shape3 sourceSize, double[] sourceMatrix, Span<float> destination, Shape3 destinationSize)
+    {
+        ArgumentNullException.ThrowIfNull(sourceMatrix);
+        if (source.Length < sourceSize.Count || destination.Length < destinationSize.Count)
+            throw new ArgumentException("Source or destination span is smaller than its shape.");
+        var m = sourceMatrix;
+        double csx = (sourceSize.X - 1) / 2.0, csy = (sourceSize.Y - 1) / 2.0, csz = (sourceSize.Z - 1) / 2.0;
+        double cdx = (destinationSize.X - 1) / 2.0, cdy = (destinationSize.Y - 1) / 2.0, cdz = (destinationSize.Z - 1) / 2.0;
+        int i = 0;
+        for (int z = 0; z < destinationSize.Z; z++)
+            for (int y = 0; y < destinationSize.Y; y++)
+                for (int x = 0; x < destinationSize.X; x++, i++)
+                {
+                    double dx = x - cdx, dy = y - cdy, dz = z - cdz;
+                    int px = (int)Math.Floor(csx + m[0] * dx + m[1] * dy + m[2] * dz + 0.5);
+                    int py = (int)Math.Floor(csy + m[3] * dx + m[4] * dy + m[5] * dz + 0.5);
+                    int pz = (int)Math.Floor(csz + m[6] * dx + m[7] * dy + m[8] * dz + 0.5);
+                    destination[i] = At(source, sourceSize, px, py, pz);
+                }
     }
 
     // Exact at f = 0 (returns a), so an identity transform copies voxels bit for bit.

@@ -10,9 +10,11 @@ using Spark3D.Model.Training;
 namespace Spark3D.Host.Commands;
 
 /// <summary>
-/// `spark3d predict --model R --input DIR|FILE --output DIR [--overlap F] [--checkpoint latest|best]`: segments every NIfTI
-/// with the fine-tuned run R (model.json + its newest checkpoint, or checkpoint_best) and writes uint8 label maps on each input's own grid (shape and affine), with the
-/// input's file name; an nnU-Net channel suffix is dropped (CASE_0000.nii.gz → CASE.nii.gz) so the names match labelsTr.
+/// `spark3d predict --model R --input DIR|FILE --output DIR [--overlap F] [--checkpoint latest|best] [--save-probabilities]`:
+/// segments every NIfTI with the fine-tuned run R (model.json + its newest checkpoint, or checkpoint_best) and writes uint8
+/// label maps on each input's own grid (shape and affine), with the input's file name; an nnU-Net channel suffix is dropped
+/// (CASE_0000.nii.gz → CASE.nii.gz) so the names match labelsTr. With --save-probabilities, also one float32 NIfTI per
+/// class under probabilities/ (<see cref="ProbabilityName"/>), on the same grid.
 /// </summary>
 internal static class PredictCommand
 {
@@ -27,7 +29,14 @@ internal static class PredictCommand
             Description = "latest (the newest step) or best (checkpoint_best: the best validation pseudo-Dice) (default: spark3d.finetune.predict.checkpoint).",
         };
         checkpoint.AcceptOnlyFromAmong("latest", "best");
-        var cmd = new Command("predict", "Segment NIfTI images with a fine-tuned network (sliding window, Gaussian weighting).") { model, input, output, overlap, checkpoint };
+        var probabilities = new Option<bool>("--save-probabilities")
+        {
+            Description = "Also write each class's softmax probabilities as float32 NIfTI: OUTPUT/probabilities/CASE_classK.nii.gz (K = label value).",
+        };
+        var cmd = new Command("predict", "Segment NIfTI images with a fine-tuned network (sliding window, Gaussian weighting, test-time mirroring).")
+        {
+            model, input, output, overlap, checkpoint, probabilities,
+        };
         cmd.SetAction(r =>
         {
             try
@@ -45,16 +54,26 @@ internal static class PredictCommand
                 using var predictor = SegmentationPredictor.Open(r.GetValue(model)!, runtime.Device, runtime.ComputeDType, best: which == "best");
                 string outDir = r.GetValue(output)!;
                 Directory.CreateDirectory(outDir);
+                bool keep = r.GetValue(probabilities);
+                var prediction = new PredictionSettings(ov, settings.GaussianSigmaScale, settings.TestTimeMirroring, keep);
                 foreach (var file in files)
                 {
                     var image = NiftiReader.Read(file).Volume;
-                    var labels = predictor.Predict(image, ov, settings.GaussianSigmaScale);
+                    var result = predictor.Segment(image, prediction);
                     string target = Path.Combine(outDir, OutputName(file));
-                    NiftiWriter.Write(target, labels, NiftiDataType.UInt8);
-                    Console.Out.WriteLine($"{file} -> {target} ({labels.Shape})");
+                    NiftiWriter.Write(target, result.Labels, NiftiDataType.UInt8);
+                    if (result.Probabilities is { } maps)
+                    {
+                        string folder = Path.Combine(outDir, ProbabilityFolder);
+                        Directory.CreateDirectory(folder);
+                        for (int k = 0; k < maps.Count; k++) NiftiWriter.Write(Path.Combine(folder, ProbabilityName(file, k)), maps[k], NiftiDataType.Float32);
+                    }
+                    Console.Out.WriteLine($"{file} -> {target} ({result.Labels.Shape})");
                 }
                 Console.Out.WriteLine($"spark3d predict: {files.Count} label maps written to {Path.GetFullPath(outDir)} (model step {predictor.Step}, {which} checkpoint, " +
-                                      $"{ComputePrecision.Name(predictor.ComputeDType)} on {runtime.Device.type.ToString().ToLowerInvariant()}).");
+                                      $"{ComputePrecision.Name(predictor.ComputeDType)} on {runtime.Device.type.ToString().ToLowerInvariant()}, " +
+                                      $"test-time mirroring {(settings.TestTimeMirroring ? "on" : "off")}" +
+                                      $"{(keep ? $", probabilities in {Path.GetFullPath(Path.Combine(outDir, ProbabilityFolder))}" : "")}).");
                 return 0;
             }
             catch (MemoryPreflightException e)
@@ -89,6 +108,18 @@ internal static class PredictCommand
         string ext = name.EndsWith(".nii.gz", StringComparison.Ordinal) ? ".nii.gz" : ".nii";
         string stem = name[..^ext.Length];
         return (stem.EndsWith("_0000", StringComparison.Ordinal) ? stem[..^5] : stem) + ext;
+    }
+
+    /// <summary>The folder under --output that --save-probabilities writes into.</summary>
+    internal const string ProbabilityFolder = "probabilities";
+
+    /// <summary>The probability map's file name for class <paramref name="label"/>: CASE_classK.nii.gz (CASE as in
+    /// <see cref="OutputName"/>).</summary>
+    internal static string ProbabilityName(string inputPath, int label)
+    {
+        string name = OutputName(inputPath);
+        string ext = name.EndsWith(".nii.gz", StringComparison.Ordinal) ? ".nii.gz" : ".nii";
+        return $"{name[..^ext.Length]}_class{label}{ext}";
     }
 
     private static bool IsNifti(string f) => f.EndsWith(".nii", StringComparison.Ordinal) || f.EndsWith(".nii.gz", StringComparison.Ordinal);

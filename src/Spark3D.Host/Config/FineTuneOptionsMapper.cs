@@ -1,3 +1,4 @@
+using Spark3D.Data.Augmentation;
 using static Spark3D.Host.Config.ConfigSections;
 
 namespace Spark3D.Host.Config;
@@ -23,10 +24,12 @@ public static class FineTuneOptionsMapper
             f.GetDouble("decoder-warmup-fraction"),
             f.GetDouble("decoder-decay-fraction"),
             f.GetDouble("all-warmup-fraction"),
-            f.GetBoolean("mirror"),
+            Augmentation(Section(f, "augmentation")),
+            f.GetBoolean("deep-supervision"),
             f.GetInt("case-cache"),
             f.GetDouble("predict.overlap"),
             f.GetDouble("predict.gaussian-sigma-scale"),
+            PredictOptionsMapper.TestTimeMirroring(config),
             PreprocessOptionsMapper.Preprocess(config),
             TrainOptionsMapper.Optimizer(config),
             DeviceOptionsMapper.Device(config),
@@ -59,5 +62,22 @@ public static class FineTuneOptionsMapper
     {
         string which = Section(config, "spark3d.finetune.predict").GetString("checkpoint") ?? "";
         return which is "latest" or "best" ? which : throw new ArgumentException($"spark3d.finetune.predict.checkpoint must be latest or best, got '{which}'.");
+    }
+
+    /// <summary><c>spark3d.finetune.augmentation</c>: one block per transform.</summary>
+    private static SegmentationAugmentationOptions Augmentation(Akka.Configuration.Config a)
+    {
+        // Spatial transforms move the whole patch: they have no per-channel probability.
+        RandomTransformOptions T(string key, bool perChannel = true)
+        {
+            var t = Section(a, key);
+            return new RandomTransformOptions(t.GetDouble("probability"), t.GetDouble("min"), t.GetDouble("max"),
+                perChannel ? t.GetDouble("per-channel-probability") : 1);
+        }
+        return new SegmentationAugmentationOptions(
+            a.GetBoolean("enabled"),
+            T("rotation", perChannel: false), T("scaling", perChannel: false), T("noise"), T("blur"), T("brightness"), T("contrast"), T("low-resolution"),
+            T("inverted-gamma"), T("gamma"),
+            Section(a, "mirror").GetDouble("probability")).Validate();
     }
 }

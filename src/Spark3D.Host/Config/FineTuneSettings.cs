@@ -1,3 +1,4 @@
+using Spark3D.Data.Augmentation;
 using Spark3D.Data.Preprocessing;
 using Spark3D.Data.Volumes;
 using Spark3D.Model.Devices;
@@ -17,10 +18,12 @@ public sealed record FineTuneSettings(
     double DecoderWarmupFraction,
     double DecoderDecayFraction,
     double AllWarmupFraction,
-    bool Mirror,
+    SegmentationAugmentationOptions Augmentation,
+    bool DeepSupervision,
     int CaseCache,
     double Overlap,
     double GaussianSigmaScale,
+    bool TestTimeMirroring,
     PreprocessOptions Preprocess,
     OptimizerOptions Optimizer,
     DeviceOptions Device,

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Spark3D.Actors.Pipeline;
+using Spark3D.Data.Augmentation;
 using Spark3D.Data.Nifti;
 using Spark3D.Data.Segmentation;
 using Spark3D.Data.Volumes;
@@ -107,15 +108,15 @@ public static class FineTuneRun
         var split = Split(runDir, cases, validation, pipeline.Seed, log);
         var trainCases = cases.Where(c => split.Train.Contains(c.Id)).ToList();
         var valCases = cases.Where(c => split.Val.Contains(c.Id)).ToList();
-        var patchOptions = new LabelledPatchOptions(settings.Preprocess, settings.PatchSize, settings.ForegroundProbability, settings.Mirror, settings.CaseCache);
+        var patchOptions = new LabelledPatchOptions(settings.Preprocess, settings.PatchSize, settings.ForegroundProbability, settings.Augmentation, settings.CaseCache);
         var catalog = new LabelledVolumeCatalog(trainCases.Select(c => (c.Id, c.ImagePath, c.LabelPath!)));
         var producer = new LabelledPatchProducer(catalog, patchOptions);
         ValidationSet? validationSet = null;
         if (valCases.Count > 0)
         {
-            // Its own producer: no mirroring (the score must not depend on a coin), and a cache that holds every case.
+            // Its own producer: no augmentation (the score must not depend on a coin), and a cache that holds every case.
             var valCatalog = new LabelledVolumeCatalog(valCases.Select(c => (c.Id, c.ImagePath, c.LabelPath!)));
-            var valProducer = new LabelledPatchProducer(valCatalog, patchOptions with { Mirror = false, CacheCapacity = Math.Max(1, valCases.Count) });
+            var valProducer = new LabelledPatchProducer(valCatalog, patchOptions with { Augmentation = SegmentationAugmentationOptions.None, CacheCapacity = Math.Max(1, valCases.Count) });
             validationSet = new ValidationSet(valProducer, valCatalog.Volumes, validation.PatchesPerCase, pipeline.Seed);
         }
         string? tensorBoard = telemetry.TensorBoardEnabled
@@ -125,10 +126,11 @@ public static class FineTuneRun
         var engines = new SegmentationTrainerEngineFactory(new SegmentationEngineOptions(settings.Preset, dataset.NumClasses,
             settings.Optimizer, schedule, model.CheckpointPath(runDir), settings.KeepLast, pretrained, transferDecoder,
             runtime.Device, configText, pipeline.Seed, runtime.ComputeDType, validationSet, validation, request.Steps, tensorBoard,
-            telemetry.ScalarsEverySteps, classNames));
+            telemetry.ScalarsEverySteps, classNames, settings.DeepSupervision));
 
         log.Line($"fine-tuning {settings.Preset} on {trainCases.Count} labelled cases, validating on {valCases.Count} ({dataset.NumClasses} classes), patch {settings.PatchSize}, " +
                       $"batch {pipeline.BatchSize}, {request.Steps} steps, {(pretrained is null ? "from scratch" : "pre-trained")}, " +
+                      $"{(settings.DeepSupervision ? "deep supervision" : "full-resolution loss only")}, " +
                       $"schedule {schedule.ToJson()}, device {runtime.Device}, {ComputePrecision.Name(runtime.ComputeDType)}");
         log.Line($"run directory: {runDir}");
         using var exporter = MetricsExporter.Start(telemetry, MetricsRole.Finetune, PipelineMetrics.HistogramViews, w => log.Warn(w));

@@ -11,7 +11,8 @@ namespace Spark3D.Host.FineTune;
 
 /// <summary>
 /// Applies a fine-tuned network to whole images: preprocess (keeping the record), Gaussian-weighted sliding-window
-/// logits, argmax, and undo the preprocessing (nearest) so the label map lies on the input's original grid. With a bf16
+/// logits (optionally test-time mirrored), softmax, undo the preprocessing on the probabilities (trilinear) and argmax
+/// on the input's original grid. With a bf16
 /// compute dtype the network (but not its InstanceNorm parameters) is cast to bf16, each window goes in as bf16 and its
 /// logits are accumulated in fp32.
 /// </summary>
@@ -66,23 +67,54 @@ public sealed class SegmentationPredictor : IDisposable
         return new SegmentationPredictor(model, network, d, dtype) { Step = checkpoint.Step };
     }
 
-    /// <summary>Label map (integer values) for <paramref name="image"/>, on the image's own grid, affine and shape.</summary>
-    public Volume Predict(Volume image, double overlap, double sigmaScale = 0.125)
+    /// <summary>Label map (integer values) for <paramref name="image"/>, on the image's own grid, affine and shape
+    /// (no test-time mirroring).</summary>
+    public Volume Predict(Volume image, double overlap, double sigmaScale = 0.125) =>
+        Segment(image, new PredictionSettings(overlap, sigmaScale)).Labels;
+
+    /// <summary>
+    /// Segments <paramref name="image"/>: sliding-window logits (mirrored when <see cref="PredictionSettings.TestTimeMirroring"/>),
+    /// softmax, each class's probabilities taken back to the original grid (trilinear resampling, un-crop, un-reorient:
+    /// nnU-Net resamples probabilities, not labels), then argmax there. Outside the crop box the background has
+    /// probability 1.
+    /// </summary>
+    public SegmentationResult Segment(Volume image, PredictionSettings settings)
     {
         ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(settings);
         var (processed, record) = _preprocessor.Process(image);
         var s = processed.Shape;
         var p = Model.Patch;
-        float[] labels;
+        int classes = Model.NumClasses;
+        var probabilities = new float[classes][];
         using (var scope = NewDisposeScope())
         {
             var input = tensor(processed.Voxels, [1, s.Z, s.Y, s.X]);
-            var options = new SlidingWindowOptions([p.Z, p.Y, p.X], overlap, sigmaScale);
-            var logits = SlidingWindowPredictor.Predict(w => _network.forward(ComputePrecision.To(w, _dtype)).to(ScalarType.Float32),
-                input, Model.NumClasses, options, _device);
-            labels = logits.argmax(0).to(ScalarType.Float32).contiguous().data<float>().ToArray();
+            var options = new SlidingWindowOptions([p.Z, p.Y, p.X], settings.Overlap, settings.SigmaScale);
+            Func<Tensor, Tensor> network = w => _network.forward(ComputePrecision.To(w, _dtype)).to(ScalarType.Float32);
+            if (settings.TestTimeMirroring) network = TestTimeMirroring.Wrap(network);
+            var logits = SlidingWindowPredictor.Predict(network, input, classes, options, _device);
+            var softmax = torch.nn.functional.softmax(logits, 0).contiguous();
+            for (int c = 0; c < classes; c++) probabilities[c] = softmax[c].contiguous().data<float>().ToArray();
         }
-        return VolumePreprocessor.Undo(processed.WithVoxels(labels), record, Interpolation.Nearest);
+        // The background goes back as 1 - p so that the zeros the un-crop pads with become probability 1 for it.
+        for (int i = 0; i < probabilities[0].Length; i++) probabilities[0][i] = 1 - probabilities[0][i];
+        var back = new Volume[classes];
+        for (int c = 0; c < classes; c++)
+            back[c] = VolumePreprocessor.Undo(processed.WithVoxels(probabilities[c]), record, Interpolation.Trilinear);
+        var background = back[0].Voxels;
+        for (int i = 0; i < background.Length; i++) background[i] = 1 - background[i];
+        var labels = new float[background.Length];
+        for (int i = 0; i < labels.Length; i++)
+        {
+            int best = 0;
+            float bestP = background[i];
+            for (int c = 1; c < classes; c++)
+                if (back[c].Voxels[i] > bestP) { best = c; bestP = back[c].Voxels[i]; }
+            labels[i] = best;
+        }
+        var first = back[0];
+        return new SegmentationResult(new Volume(labels, first.Shape, first.Spacing, first.Affine), settings.KeepProbabilities ? back : null);
     }
 
     /// <inheritdoc />

@@ -22,6 +22,8 @@ namespace Spark3D.Training.Engines;
 /// <param name="TensorBoardDirectory">TensorBoard event folder (absolute); null = none.</param>
 /// <param name="ScalarsEverySteps">Training scalars to TensorBoard every this many steps (validation scalars at each validation).</param>
 /// <param name="ClassNames">Names of the classes 0..C-1 (per-class Dice tags); null = their numbers.</param>
+/// <param name="DeepSupervision">Train every decoder resolution's head with nnU-Net's weighted loss (<see cref="Model.Losses.DeepSupervisionLoss"/>);
+/// false: the full-resolution head only. Checkpoints are the same either way (every head always exists).</param>
 public sealed record SegmentationEngineOptions(
     string Preset,
     int NumClasses,
@@ -40,4 +42,5 @@ public sealed record SegmentationEngineOptions(
     long TotalSteps = 0,
     string? TensorBoardDirectory = null,
     int ScalarsEverySteps = 10,
-    IReadOnlyList<string>? ClassNames = null);
+    IReadOnlyList<string>? ClassNames = null,
+    bool DeepSupervision = false);

@@ -18,7 +18,8 @@ namespace Spark3D.Training.Engines;
 /// network takes over at <see cref="SawtoothFineTuneSchedule.AllStageStart"/>. Any other schedule trains everything from
 /// step 0. Checkpoints hold weights, optimiser state, schedule and the data cursor; restoring is exact. In bf16 the
 /// network runs on a bf16 compute twin; freezing, the optimiser, the transfer and checkpoints use the fp32 masters
-/// (<see cref="MixedPrecisionNetwork{TModule}"/>), and Dice + CE is computed in fp32.
+/// (<see cref="MixedPrecisionNetwork{TModule}"/>), and Dice + CE is computed in fp32. With deep supervision every decoder
+/// resolution's head is trained with nnU-Net's weights (<see cref="DeepSupervisionLoss"/>).
 /// </summary>
 public sealed class SegmentationTrainerEngine : ITrainerEngine
 {
@@ -26,6 +27,7 @@ public sealed class SegmentationTrainerEngine : ITrainerEngine
     private readonly MixedPrecisionNetwork<ResidualEncoderUNet> _precision;
     private readonly ResidualEncoderUNet _network; // the fp32 masters
     private readonly DiceCELoss _loss = new();
+    private readonly DeepSupervisionLoss _deepLoss = new();
     private readonly CheckpointStore _store;
     private readonly Device _device;
     private OptimizerHelper? _optimizer;
@@ -179,6 +181,7 @@ public sealed class SegmentationTrainerEngine : ITrainerEngine
     {
         _optimizer?.Dispose();
         _loss.Dispose();
+        _deepLoss.Dispose();
         _precision.Dispose();
     }
 
@@ -217,7 +220,13 @@ public sealed class SegmentationTrainerEngine : ITrainerEngine
         var y = tensor(labels, [n, s.Z, s.Y, s.X]).to(_device);
         if (y.max().item<long>() >= _options.NumClasses || y.min().item<long>() < 0)
             throw new InvalidDataException($"A label map holds values outside [0, {_options.NumClasses - 1}].");
-        var logits = _precision.Compute.forward(_precision.ToCompute(x)).to(ScalarType.Float32);
+        var input = _precision.ToCompute(x);
+        if (_options.DeepSupervision)
+        {
+            var outputs = _precision.Compute.ForwardDeepSupervision(input).Select(o => o.to(ScalarType.Float32)).ToArray();
+            return _deepLoss.forward(outputs, y);
+        }
+        var logits = _precision.Compute.forward(input).to(ScalarType.Float32);
         return _loss.forward(logits, y);
     }
 }

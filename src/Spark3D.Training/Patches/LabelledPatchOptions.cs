@@ -1,3 +1,4 @@
+using Spark3D.Data.Augmentation;
 using Spark3D.Data.Preprocessing;
 using Spark3D.Data.Volumes;
 
@@ -7,13 +8,14 @@ namespace Spark3D.Training.Patches;
 /// <param name="Preprocess">The image preprocessing (as in pre-training); label maps follow it with nearest-neighbour sampling.</param>
 /// <param name="PatchSize">Patch edge lengths (X, Y, Z) in voxels.</param>
 /// <param name="ForegroundProbability">Chance that a patch is centred on a random foreground voxel (nnU-Net: 0.33).</param>
-/// <param name="Mirror">Random flips along each axis, applied identically to image and labels.</param>
+/// <param name="Augmentation">nnU-Net's training augmentation (spatial steps applied to image and labels alike); null means
+/// <see cref="SegmentationAugmentationOptions.NnUNet"/>.</param>
 /// <param name="CacheCapacity">Preprocessed cases kept in memory (LRU).</param>
 public sealed record LabelledPatchOptions(
     PreprocessOptions Preprocess,
     Shape3 PatchSize,
     double ForegroundProbability = 0.33,
-    bool Mirror = true,
+    SegmentationAugmentationOptions? Augmentation = null,
     int CacheCapacity = 8)
 {
     /// <summary>Throws <see cref="ArgumentException"/> naming the first bad value.</summary>
@@ -23,6 +25,7 @@ public sealed record LabelledPatchOptions(
         if (PatchSize.X <= 0 || PatchSize.Y <= 0 || PatchSize.Z <= 0) throw new ArgumentException($"Patch size {PatchSize} must be positive.");
         if (ForegroundProbability is < 0 or > 1 || double.IsNaN(ForegroundProbability))
             throw new ArgumentException($"Foreground probability must be in [0, 1], got {ForegroundProbability}.");
+        (Augmentation ?? SegmentationAugmentationOptions.NnUNet).Validate();
         if (CacheCapacity < 1) throw new ArgumentException($"Case cache capacity must be >= 1, got {CacheCapacity}.");
         return this;
     }

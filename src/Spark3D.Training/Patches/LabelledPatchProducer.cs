@@ -12,7 +12,8 @@ namespace Spark3D.Training.Patches;
 /// labels with the same geometry and nearest-neighbour sampling), keeps the result in a small LRU cache
 /// (<see cref="LeasedLruCache{T}"/>: a case is loaded once even when several preprocessors ask for it together), and
 /// cuts one patch per call: with probability <see cref="LabelledPatchOptions.ForegroundProbability"/> centred on a random voxel of
-/// a random foreground class present (nnU-Net's oversampling), else uniform; then mirrored identically. Thread-safe.
+/// a random foreground class present (nnU-Net's oversampling), else uniform; then augmented as nnU-Net v2 trains
+/// (<see cref="SegmentationAugmenter"/>: spatial steps on image and labels alike, labels nearest). Thread-safe.
 /// </summary>
 public sealed class LabelledPatchProducer : IPatchProducer
 {
@@ -21,6 +22,7 @@ public sealed class LabelledPatchProducer : IPatchProducer
     private readonly VolumePreprocessor _preprocessor;
     private readonly RandomPatchSampler _sampler;
     private readonly LeasedLruCache<PreprocessedCase> _cache;
+    private readonly SegmentationAugmenter _augmenter;
 
     /// <summary>Creates the producer for the cases of <paramref name="catalog"/>.</summary>
     public LabelledPatchProducer(LabelledVolumeCatalog catalog, LabelledPatchOptions options)
@@ -31,6 +33,7 @@ public sealed class LabelledPatchProducer : IPatchProducer
         _preprocessor = new VolumePreprocessor(options.Preprocess);
         _sampler = new RandomPatchSampler(options.PatchSize);
         _cache = new LeasedLruCache<PreprocessedCase>(options.CacheCapacity, release: null);
+        _augmenter = new SegmentationAugmenter(options.Augmentation ?? SegmentationAugmentationOptions.NnUNet);
     }
 
     /// <summary>Cases currently cached.</summary>
@@ -45,16 +48,8 @@ public sealed class LabelledPatchProducer : IPatchProducer
         var classVoxels = fg.Count > 0 ? fg[rng.Next(fg.Count)] : null;
         var origin = _sampler.SampleOrigin(c.Image.Shape, rng, classVoxels, _options.ForegroundProbability);
         var size = _options.PatchSize;
-        var image = c.Image.Crop(origin, size).Voxels;
-        var labels = c.Labels.Crop(origin, size).Voxels;
-        if (_options.Mirror)
-        {
-            // nnU-Net's mirroring: each axis flips with probability 0.5, the same way for image and labels. Drawn
-            // z, y, x (the order fine-tuning has always used, so seeded runs reproduce); the crops are fresh arrays.
-            bool z = rng.NextDouble() < 0.5, y = rng.NextDouble() < 0.5, x = rng.NextDouble() < 0.5;
-            PatchMirror.Apply(image, size, x, y, z);
-            PatchMirror.Apply(labels, size, x, y, z);
-        }
+        // The augmentation draws come after the origin's, from the same generator: a seeded patch is reproducible.
+        var (image, labels) = _augmenter.Extract(new VolumeCropSource(c.Image), new VolumeCropSource(c.Labels), origin, size, rng);
         return new Patch(image, size, labels) { Origin = origin };
     }
 

@@ -123,6 +123,44 @@ public sealed class FinetunePredictCommandTests(FineTuneFixture fx) : IClassFixt
     }
 
     [Fact]
+    public void Predict_saves_per_class_probabilities_on_the_input_grid_whose_argmax_is_the_label_map()
+    {
+        string input = Path.Combine(fx.Data, "imagesTr", "ph0_0000.nii.gz"), outDir = Path.Combine(fx.Root, "pred-prob");
+        var (code, stdout, stderr) = ConsoleCapture.RunWithError([.. FineTuneFixture.Coarse, "predict", "--model", fx.Run, "--input", input,
+            "--output", outDir, "--save-probabilities"]);
+        Assert.True(code == 0, stdout + stderr);
+        Assert.Contains("test-time mirroring on", stdout, StringComparison.Ordinal);
+        var source = NiftiReader.Read(input).Volume;
+        var labels = NiftiReader.Read(Path.Combine(outDir, "ph0.nii.gz")).Volume.Voxels;
+        var maps = Enumerable.Range(0, 5).Select(k => NiftiReader.Read(Path.Combine(outDir, "probabilities", $"ph0_class{k}.nii.gz"))).ToArray();
+        Assert.All(maps, m => Assert.Equal((NiftiDataType.Float32, source.Shape), (m.Header.DataType, m.Volume.Shape)));
+        Assert.All(maps, m => Assert.Equal(source.Affine.ToArray(), m.Volume.Affine.ToArray(), (a, b) => Math.Abs(a - b) < 1e-4));
+        int agree = 0;
+        for (int i = 0; i < labels.Length; i++)
+        {
+            float sum = 0, best = -1;
+            int arg = 0;
+            for (int k = 0; k < maps.Length; k++)
+            {
+                float p = maps[k].Volume.Voxels[i];
+                sum += p;
+                if (p > best) { best = p; arg = k; }
+            }
+            Assert.InRange(sum, 0.999f, 1.001f);
+            if (arg == (int)labels[i]) agree++;
+        }
+        Assert.True(agree >= labels.Length - 5, $"argmax of the saved probabilities matches the labels at {agree} of {labels.Length} voxels");
+
+        // Without test-time mirroring the probabilities differ (fewer network passes, other average).
+        string plainDir = Path.Combine(fx.Root, "pred-prob-plain");
+        (code, stdout, stderr) = ConsoleCapture.RunWithError([.. FineTuneFixture.Coarse, "-D", "spark3d.predict.test-time-mirroring=off", "predict",
+            "--model", fx.Run, "--input", input, "--output", plainDir, "--save-probabilities"]);
+        Assert.True(code == 0, stdout + stderr);
+        Assert.Contains("test-time mirroring off", stdout, StringComparison.Ordinal);
+        Assert.NotEqual(maps[1].Volume.Voxels, NiftiReader.Read(Path.Combine(plainDir, "probabilities", "ph0_class1.nii.gz")).Volume.Voxels);
+    }
+
+    [Fact]
     public void Predict_round_trips_a_real_mricron_template()
     {
         const string ch2 = "/usr/share/mricron/templates/ch2.nii.gz";

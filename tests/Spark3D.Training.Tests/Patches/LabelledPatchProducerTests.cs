@@ -18,9 +18,9 @@ public sealed class LabelledPatchProducerTests : IDisposable
     {
         var catalog = SmallLabelledPhantoms.Write(_dir, 2);
         var producer = new LabelledPatchProducer(catalog, new LabelledPatchOptions(SmallLabelledPhantoms.Preprocess, new Shape3(16, 16, 16),
-            ForegroundProbability: 1.0, Mirror: true, CacheCapacity: 1));
+            ForegroundProbability: 1.0, SpatialOnly, CacheCapacity: 1));
         // Per-class mean intensity over the whole preprocessed volumes: a patch whose labels were cropped or flipped
-        // differently from its image would mix the classes and pull the means together.
+        // (or rotated, scaled) differently from its image would mix the classes and pull the means together.
         var whole = new double[5];
         var wholeCount = new long[5];
         foreach (var v in catalog.Volumes)
@@ -66,7 +66,8 @@ public sealed class LabelledPatchProducerTests : IDisposable
         var catalog = SmallLabelledPhantoms.Write(_dir, 1);
         var size = new Shape3(16, 16, 16);
         LabelledPatchProducer Producer(bool mirror) =>
-            new(catalog, new LabelledPatchOptions(SmallLabelledPhantoms.Preprocess, size, ForegroundProbability: 1.0, Mirror: mirror));
+            new(catalog, new LabelledPatchOptions(SmallLabelledPhantoms.Preprocess, size, ForegroundProbability: 1.0,
+                MirrorOnly with { MirrorProbability = mirror ? 0.5 : 0 }));
         var (plain, mirrored) = (Producer(false), Producer(true));
         int flipped = 0;
         for (int seed = 0; seed < 12; seed++)
@@ -81,6 +82,40 @@ public sealed class LabelledPatchProducerTests : IDisposable
         }
         Assert.True(flipped > 0, "no patch was mirrored in 12 draws");
     }
+
+    [Fact]
+    public void Default_augmentation_is_seeded_and_keeps_labels_integral()
+    {
+        var catalog = SmallLabelledPhantoms.Write(_dir, 1);
+        var producer = new LabelledPatchProducer(catalog, new LabelledPatchOptions(SmallLabelledPhantoms.Preprocess, new Shape3(16, 16, 16)));
+        var plain = new LabelledPatchProducer(catalog, new LabelledPatchOptions(SmallLabelledPhantoms.Preprocess, new Shape3(16, 16, 16),
+            Augmentation: SegmentationAugmentationOptions.None));
+        int changed = 0;
+        for (int seed = 0; seed < 8; seed++)
+        {
+            var a = producer.Produce(catalog.Volumes[0], new Random(seed));
+            var b = producer.Produce(catalog.Volumes[0], new Random(seed));
+            Assert.Equal(a.Voxels, b.Voxels); // resume-exact: the same seed gives the same patch
+            Assert.Equal(a.Labels, b.Labels);
+            Assert.All(a.Labels!, l => Assert.True(l is 0 or 1 or 2 or 3 or 4, $"label {l}"));
+            if (!a.Voxels.SequenceEqual(plain.Produce(catalog.Volumes[0], new Random(seed)).Voxels)) changed++;
+        }
+        Assert.True(changed > 0, "nnU-Net's augmentation changed none of 8 patches");
+    }
+
+    // Rotation and scaling at every patch, mirroring; no intensity change (so class means stay comparable).
+    private static readonly SegmentationAugmentationOptions SpatialOnly = MirrorOnly with
+    {
+        Rotation = new RandomTransformOptions(1, -30, 30),
+        Scaling = new RandomTransformOptions(1, 0.8, 1.2),
+    };
+
+    private static SegmentationAugmentationOptions MirrorOnly => SegmentationAugmentationOptions.NnUNet with
+    {
+        Rotation = RandomTransformOptions.Off, Scaling = RandomTransformOptions.Off, Noise = RandomTransformOptions.Off,
+        Blur = RandomTransformOptions.Off, Brightness = RandomTransformOptions.Off, Contrast = RandomTransformOptions.Off,
+        LowResolution = RandomTransformOptions.Off, InvertedGamma = RandomTransformOptions.Off, Gamma = RandomTransformOptions.Off,
+    };
 
     private static IEnumerable<(bool X, bool Y, bool Z)> AllFlips() =>
         from x in new[] { false, true } from y in new[] { false, true } from z in new[] { false, true } select (x, y, z);
