@@ -54,11 +54,17 @@ public sealed class SegmentationDataset
     }
 
     /// <summary>Writes an nnU-Net v2 dataset.json describing a single-channel data set.</summary>
-    public static void WriteNnUnetDatasetJson(string root, IReadOnlyDictionary<int, string> labels, int numTraining, string channelName = "MRI", string fileEnding = ".nii.gz")
+    public static void WriteNnUnetDatasetJson(string root, IReadOnlyDictionary<int, string> labels, int numTraining, string channelName = "MRI", string fileEnding = ".nii.gz") =>
+        WriteNnUnetDatasetJson(root, labels, numTraining, [channelName], fileEnding);
+
+    /// <summary>Writes an nnU-Net v2 dataset.json; <paramref name="channelNames"/>[c] names channel c (files CASE_000c).</summary>
+    public static void WriteNnUnetDatasetJson(string root, IReadOnlyDictionary<int, string> labels, int numTraining, IReadOnlyList<string> channelNames,
+        string fileEnding = ".nii.gz")
     {
+        ArgumentNullException.ThrowIfNull(channelNames);
         var json = new JsonObject
         {
-            ["channel_names"] = new JsonObject { ["0"] = channelName },
+            ["channel_names"] = new JsonObject(channelNames.Select((n, i) => KeyValuePair.Create(i.ToString(System.Globalization.CultureInfo.InvariantCulture), (JsonNode?)n))),
             ["labels"] = new JsonObject(labels.OrderBy(l => l.Key).Select(l => KeyValuePair.Create(l.Value, (JsonNode?)l.Key))),
             ["numTraining"] = numTraining,
             ["file_ending"] = fileEnding,

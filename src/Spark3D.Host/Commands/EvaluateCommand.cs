@@ -29,7 +29,7 @@ internal static class EvaluateCommand
             catch (Exception e) when (e is IOException or NiftiFormatException or InvalidDataException)
             {
                 Console.Error.WriteLine("spark3d evaluate: " + e.Message.ReplaceLineEndings(" "));
-                return 2;
+                return ExitCodes.BadInput;
             }
             string dir = r.GetValue(output) ?? r.GetValue(pred)!;
             Directory.CreateDirectory(dir);

@@ -54,14 +54,14 @@ internal static class PredictCommand
             catch (MemoryPreflightException e)
             {
                 Console.Error.WriteLine("spark3d predict: " + e.Message);
-                return 2;
+                return ExitCodes.BadInput;
             }
             catch (Exception e) when (e is IOException or NiftiFormatException or InvalidDataException or ArgumentException
                                           or CheckpointNotFoundException or CorruptCheckpointException or DeviceUnavailableException
                                           or InvalidOperationException or Akka.Configuration.ConfigurationException)
             {
                 Console.Error.WriteLine("spark3d predict: " + e.Message.ReplaceLineEndings(" "));
-                return 2;
+                return ExitCodes.BadInput;
             }
         });
         return cmd;

@@ -44,6 +44,17 @@ public static class FineTuneRun
         if (request.Patch is { } e2) settings = settings with { PatchSize = new Shape3(e2, e2, e2) };
         if (request.Batch is { } b) pipeline = pipeline with { BatchSize = b };
         if (request.Seed is { } s) pipeline = pipeline with { Seed = s };
+        if (request.Device is { } device)
+        {
+            try
+            {
+                settings = settings with { Device = settings.Device with { Mode = DeviceOptionsMapper.ParseMode(device, "--device") } };
+            }
+            catch (ArgumentException e)
+            {
+                throw new FineTuneSetupException(e.Message, e);
+            }
+        }
         bool transferDecoder = request.DecoderInTransfer || settings.TransferDecoder;
         ValidateNetwork(settings);
 
@@ -60,7 +71,15 @@ public static class FineTuneRun
             Steps = request.Steps,
         }.WithPreprocess(settings.Preprocess);
 
-        var runtime = TorchRuntime.Initialize(settings.Device);
+        TorchRuntimeInfo runtime;
+        try
+        {
+            runtime = TorchRuntime.Initialize(settings.Device);
+        }
+        catch (DeviceUnavailableException e)
+        {
+            throw new FineTuneSetupException(e.Message, e);
+        }
         string? memory = CheckMemory(config, settings, runtime, pipeline.BatchSize, dataset.NumClasses, request.Pretrained is not null);
         if (memory is not null) log.WriteLine(memory);
         Checkpoint? pretrained = null;
