@@ -14,6 +14,7 @@ public sealed class ExitCodeTests
     [InlineData("phantoms")]
     [InlineData("model")]
     [InlineData("info")]
+    [InlineData("export")]
     public void An_unknown_flag_exits_2_in_every_command(string command)
     {
         var (code, _, err) = ConsoleCapture.RunWithError(command, "--no-such-flag");

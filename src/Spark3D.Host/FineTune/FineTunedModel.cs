@@ -40,6 +40,9 @@ public sealed record FineTunedModel
     public bool CropToNonzero { get; init; } = true;
     /// <summary>Reorient to RAS+ first.</summary>
     public bool ReorientToRas { get; init; } = true;
+    /// <summary>Input channel c's name (dataset.json channel_names; CT selects CT normalisation); null in runs from before
+    /// channels were recorded, which had one channel.</summary>
+    public List<string>? ChannelNames { get; init; }
     /// <summary>Label value → name (background included).</summary>
     public required Dictionary<int, string> Labels { get; init; }
     /// <summary>Checkpoint folder, relative to the run directory unless absolute.</summary>
