@@ -13,6 +13,7 @@ namespace Spark3D.Host.Commands;
 /// `spark3d predict --model R --input DIR|FILE --output DIR [--overlap F]`: segments every NIfTI with the fine-tuned run
 /// R (model.json + newest checkpoint) and writes uint8 label maps on each input's own grid (shape and affine), with the
 /// input's file name; an nnU-Net channel suffix is dropped (CASE_0000.nii.gz → CASE.nii.gz) so the names match labelsTr.
+/// A model of C channels takes each case as CASE_0000 … CASE_000(C-1) beside each other (nnU-Net's naming).
 /// </summary>
 internal static class PredictCommand
 {
@@ -32,22 +33,24 @@ internal static class PredictCommand
                 double ov = r.GetValue(overlap) ?? settings.Overlap;
                 if (ov is < 0 or >= 1) throw new ArgumentException($"--overlap must be in [0, 1), got {ov}.");
                 var files = Inputs(r.GetValue(input)!);
+                var described = FineTunedModel.Read(r.GetValue(model)!);
+                var cases = Cases(files, described.InputChannels);
                 var runtime = TorchRuntime.Initialize(settings.Device);
-                var p = CommandWorkloads.Predict(FineTunedModel.Read(r.GetValue(model)!), runtime, files);
+                var p = CommandWorkloads.Predict(described, runtime, cases.Select(c => c[0]).ToList());
                 string? memory = MemoryPreflightStep.Run(DeviceOptionsMapper.MemoryPreflight(config), p.Workload, p.Current, p.Alternatives, Console.Error);
                 if (memory is not null) Console.Out.WriteLine(memory);
                 using var predictor = SegmentationPredictor.Open(r.GetValue(model)!, runtime.Device, runtime.ComputeDType);
                 string outDir = r.GetValue(output)!;
                 Directory.CreateDirectory(outDir);
-                foreach (var file in files)
+                foreach (var channels in cases)
                 {
-                    var image = NiftiReader.Read(file).Volume;
-                    var labels = predictor.Predict(image, ov, settings.GaussianSigmaScale);
-                    string target = Path.Combine(outDir, OutputName(file));
+                    var images = channels.Select(f => NiftiReader.Read(f).Volume).ToList();
+                    var labels = predictor.Predict(images, ov, settings.GaussianSigmaScale);
+                    string target = Path.Combine(outDir, OutputName(channels[0]));
                     NiftiWriter.Write(target, labels, NiftiDataType.UInt8);
-                    Console.Out.WriteLine($"{file} -> {target} ({labels.Shape})");
+                    Console.Out.WriteLine($"{string.Join(" + ", channels)} -> {target} ({labels.Shape})");
                 }
-                Console.Out.WriteLine($"spark3d predict: {files.Count} label maps written to {Path.GetFullPath(outDir)} (model step {predictor.Step}, " +
+                Console.Out.WriteLine($"spark3d predict: {cases.Count} label maps written to {Path.GetFullPath(outDir)} (model step {predictor.Step}, " +
                                       $"{ComputePrecision.Name(predictor.ComputeDType)} on {runtime.Device.type.ToString().ToLowerInvariant()}).");
                 return 0;
             }
@@ -74,6 +77,36 @@ internal static class PredictCommand
         if (!Directory.Exists(input)) throw new FileNotFoundException($"--input {input}: no such file or folder.", input);
         var files = Directory.EnumerateFiles(input).Where(IsNifti).Order(StringComparer.Ordinal).ToList();
         return files.Count > 0 ? files : throw new FileNotFoundException($"--input {input}: no .nii/.nii.gz files in the folder.");
+    }
+
+    /// <summary>
+    /// The files of each case: every file alone for a single-channel model; for C channels, each CASE_0000 file with its
+    /// CASE_0001 … beside it (a missing one is an error naming it), other channel files being part of their case.
+    /// </summary>
+    internal static IReadOnlyList<IReadOnlyList<string>> Cases(IReadOnlyList<string> files, int channels)
+    {
+        if (channels <= 1) return files.Select(f => (IReadOnlyList<string>)[f]).ToList();
+        var cases = new List<IReadOnlyList<string>>();
+        foreach (var f in files)
+        {
+            var (stem, ext) = Split(f);
+            if (!stem.EndsWith("_0000", StringComparison.Ordinal))
+            {
+                if (System.Text.RegularExpressions.Regex.IsMatch(stem, @"_\d{4}$")) continue; // another channel of a case
+                throw new ArgumentException($"{f}: the model takes {channels} channels, named CASE_0000{ext} … CASE_{channels - 1:D4}{ext}; this file has no channel suffix.");
+            }
+            var paths = Enumerable.Range(0, channels).Select(c => stem[..^4] + c.ToString("D4", System.Globalization.CultureInfo.InvariantCulture) + ext).ToList();
+            foreach (var p in paths)
+                if (!File.Exists(p)) throw new FileNotFoundException($"{p}: channel file missing (the model takes {channels} channels per case).", p);
+            cases.Add(paths);
+        }
+        return cases.Count > 0 ? cases : throw new FileNotFoundException($"no CASE_0000 file among the inputs (the model takes {channels} channels per case).");
+    }
+
+    private static (string Stem, string Ext) Split(string path)
+    {
+        string ext = path.EndsWith(".nii.gz", StringComparison.Ordinal) ? ".nii.gz" : ".nii";
+        return (path[..^ext.Length], ext);
     }
 
     /// <summary>The output file name: the input's, without an nnU-Net channel suffix (_0000).</summary>

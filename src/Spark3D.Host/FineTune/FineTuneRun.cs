@@ -1,5 +1,6 @@
 using Spark3D.Actors.Pipeline;
 using Spark3D.Data.Nifti;
+using Spark3D.Data.Preprocessing;
 using Spark3D.Data.Segmentation;
 using Spark3D.Data.Volumes;
 using Spark3D.Host.Config;
@@ -59,8 +60,12 @@ public static class FineTuneRun
         ValidateNetwork(settings);
 
         var (dataset, cases) = OpenData(request.Data);
+        var ct = CtStatistics(dataset, cases, log);
         var model = new FineTunedModel
         {
+            ChannelNames = [.. dataset.ChannelNames],
+            CtIntensityProperties = ct.Any(c => c is not null) ? ct : null,
+            IgnoreLabel = dataset.IgnoreLabel,
             Preset = settings.Preset,
             NumClasses = dataset.NumClasses,
             PatchSize = [settings.PatchSize.X, settings.PatchSize.Y, settings.PatchSize.Z],
@@ -93,7 +98,7 @@ public static class FineTuneRun
             {
                 throw new FineTuneSetupException($"--pretrained {path}: {ex.Message}", ex);
             }
-            using var probe = ResidualEncoderUNet.FromPreset(settings.Preset, 1, dataset.NumClasses);
+            using var probe = ResidualEncoderUNet.FromPreset(settings.Preset, model.InputChannels, dataset.NumClasses);
             var report = PretrainedWeights.Load(probe, pretrained, transferDecoder);
             log.WriteLine($"weight transfer from {path} (step {pretrained.Step}): {report}");
             if (report.Loaded.Count == 0)
@@ -112,14 +117,15 @@ public static class FineTuneRun
         string configText = Spark3DConfig.Render(config);
         File.WriteAllText(Path.Combine(runDir, RunFileNames.Config), configText + "\n");
 
-        var catalog = new LabelledVolumeCatalog(cases.Select(c => (c.Id, c.ImagePath, c.LabelPath!)));
+        var catalog = new LabelledVolumeCatalog(cases.Select(c => (c.Id, c.ChannelPaths, c.LabelPath!)));
         var producer = new LabelledPatchProducer(catalog, new LabelledPatchOptions(settings.Preprocess, settings.PatchSize,
-            settings.ForegroundProbability, settings.Mirror, settings.CaseCache));
+            settings.ForegroundProbability, settings.Mirror, settings.CaseCache, dataset.IgnoreLabel, ct));
         var engines = new SegmentationTrainerEngineFactory(new SegmentationEngineOptions(settings.Preset, dataset.NumClasses,
             settings.Optimizer, schedule, model.CheckpointPath(runDir), settings.KeepLast, pretrained, transferDecoder,
-            runtime.Device, configText, pipeline.Seed, runtime.ComputeDType));
+            runtime.Device, configText, pipeline.Seed, runtime.ComputeDType, dataset.IgnoreLabel, model.InputChannels));
 
-        log.WriteLine($"fine-tuning {settings.Preset} on {cases.Count} labelled cases ({dataset.NumClasses} classes), patch {settings.PatchSize}, " +
+        log.WriteLine($"fine-tuning {settings.Preset} on {cases.Count} labelled cases ({dataset.NumClasses} classes, " +
+                      $"channels {string.Join(", ", dataset.ChannelNames)}{(dataset.IgnoreLabel is { } ig ? $", ignore label {ig}" : "")}), patch {settings.PatchSize}, " +
                       $"batch {pipeline.BatchSize}, {request.Steps} steps, {(pretrained is null ? "from scratch" : "pre-trained")}, " +
                       $"schedule {schedule.ToJson()}, device {runtime.Device}, {ComputePrecision.Name(runtime.ComputeDType)}");
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -191,6 +197,37 @@ public static class FineTuneRun
         }
     }
 
+    /// <summary>
+    /// nnU-Net's CT normalisation statistics for every channel named CT (case-insensitive), from the foreground voxels
+    /// of the training cases; null for the other channels (z-score per image).
+    /// </summary>
+    private static List<CtIntensityProperties?> CtStatistics(SegmentationDataset dataset, IReadOnlyList<SegmentationCase> cases, TextWriter log)
+    {
+        var result = new List<CtIntensityProperties?>();
+        for (int c = 0; c < dataset.ChannelNames.Count; c++)
+        {
+            if (!string.Equals(dataset.ChannelNames[c], "CT", StringComparison.OrdinalIgnoreCase))
+            {
+                result.Add(null);
+                continue;
+            }
+            try
+            {
+                var samples = cases.Select(k => CtIntensityProperties.Samples(NiftiReader.Read(k.ChannelPaths[c]).Volume,
+                    NiftiReader.Read(k.LabelPath!).Volume, dataset.IgnoreLabel)).ToList();
+                var props = CtIntensityProperties.FromSamples(samples);
+                log.WriteLine(System.FormattableString.Invariant(
+                    $"channel {c} (CT): clip to [{props.Percentile005:0.##}, {props.Percentile995:0.##}], mean {props.Mean:0.##}, std {props.Std:0.##} over {samples.Sum(s => s.Length)} foreground voxels of {cases.Count} cases"));
+                result.Add(props);
+            }
+            catch (Exception e) when (e is ArgumentException or NiftiFormatException or IOException)
+            {
+                throw new FineTuneSetupException($"--data {dataset.Root}: CT statistics of channel {c}: {e.Message}", e);
+            }
+        }
+        return result;
+    }
+
     private static void CheckResumable(string runDir, FineTunedModel model)
     {
         if (!File.Exists(Path.Combine(runDir, FineTunedModel.FileName))) return;
@@ -204,6 +241,7 @@ public static class FineTuneRun
             throw new FineTuneSetupException(e.Message, e);
         }
         if (!string.Equals(old.Preset, model.Preset, StringComparison.OrdinalIgnoreCase) || old.NumClasses != model.NumClasses ||
+            old.InputChannels != model.InputChannels ||
             !old.PatchSize.SequenceEqual(model.PatchSize) || old.Pretrained != model.Pretrained)
             throw new FineTuneSetupException($"{runDir} holds another fine-tuning run (preset {old.Preset}, {old.NumClasses} classes, patch " +
                                              $"[{string.Join(",", old.PatchSize)}], pretrained {old.Pretrained ?? "none"}); use a new --run-dir.");

@@ -18,7 +18,7 @@ namespace Spark3D.Host.FineTune;
 public sealed class SegmentationPredictor : IDisposable
 {
     private readonly ResidualEncoderUNet _network;
-    private readonly VolumePreprocessor _preprocessor;
+    private readonly CasePreprocessor _preprocessor;
     private readonly Device _device;
     private readonly ScalarType _dtype;
 
@@ -28,7 +28,8 @@ public sealed class SegmentationPredictor : IDisposable
         _network = network;
         _device = device;
         _dtype = dtype;
-        _preprocessor = new VolumePreprocessor(model.ToPreprocessOptions());
+        // CT channels are normalised with the training set's statistics from model.json, as nnU-Net's predictor does.
+        _preprocessor = new CasePreprocessor(model.ToPreprocessOptions(), model.CtIntensityProperties);
     }
 
     /// <summary>The run's model description.</summary>
@@ -47,7 +48,7 @@ public sealed class SegmentationPredictor : IDisposable
         var model = FineTunedModel.Read(runDirectory);
         var store = new CheckpointStore(model.CheckpointPath(runDirectory), keepLast: int.MaxValue);
         var checkpoint = store.LoadLatest(w => Console.Error.WriteLine("warning: " + w));
-        var network = ResidualEncoderUNet.FromPreset(model.Preset, 1, model.NumClasses);
+        var network = ResidualEncoderUNet.FromPreset(model.Preset, model.InputChannels, model.NumClasses);
         try
         {
             checkpoint.Restore(network, null, restoreTorchRng: false);
@@ -66,16 +67,24 @@ public sealed class SegmentationPredictor : IDisposable
     }
 
     /// <summary>Label map (integer values) for <paramref name="image"/>, on the image's own grid, affine and shape.</summary>
-    public Volume Predict(Volume image, double overlap, double sigmaScale = 0.125)
+    public Volume Predict(Volume image, double overlap, double sigmaScale = 0.125) => Predict([image], overlap, sigmaScale);
+
+    /// <summary>Label map for a case of <see cref="FineTunedModel.InputChannels"/> channels (channel 0's grid).</summary>
+    public Volume Predict(IReadOnlyList<Volume> channels, double overlap, double sigmaScale = 0.125)
     {
-        ArgumentNullException.ThrowIfNull(image);
-        var (processed, record) = _preprocessor.Process(image);
+        ArgumentNullException.ThrowIfNull(channels);
+        if (channels.Count != Model.InputChannels)
+            throw new ArgumentException($"The network takes {Model.InputChannels} channel(s) ({string.Join(", ", Model.ChannelNames ?? ["MRI"])}), got {channels.Count}.");
+        var (processedChannels, record) = _preprocessor.Process(channels);
+        var processed = processedChannels[0];
         var s = processed.Shape;
         var p = Model.Patch;
         float[] labels;
         using (var scope = NewDisposeScope())
         {
-            var input = tensor(processed.Voxels, [1, s.Z, s.Y, s.X]);
+            var input = processedChannels.Count == 1
+                ? tensor(processed.Voxels, [1, s.Z, s.Y, s.X])
+                : stack(processedChannels.Select(ch => tensor(ch.Voxels, [s.Z, s.Y, s.X])).ToArray());
             var options = new SlidingWindowOptions([p.Z, p.Y, p.X], overlap, sigmaScale);
             var logits = SlidingWindowPredictor.Predict(w => _network.forward(ComputePrecision.To(w, _dtype)).to(ScalarType.Float32),
                 input, Model.NumClasses, options, _device);

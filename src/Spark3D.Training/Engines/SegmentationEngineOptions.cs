@@ -16,6 +16,8 @@ namespace Spark3D.Training.Engines;
 /// <param name="ConfigText">Resolved configuration stored in each checkpoint.</param>
 /// <param name="Seed">Seed of torch's generator for the He init (fresh starts are reproducible).</param>
 /// <param name="ComputeDType">Forward/backward dtype: Float32, or BFloat16 with fp32 master weights.</param>
+/// <param name="IgnoreLabel">Label value of unannotated voxels (dataset.json's <c>ignore</c>): no loss there; null = none.</param>
+/// <param name="InputChannels">Image channels the network takes (dataset.json's channel_names).</param>
 public sealed record SegmentationEngineOptions(
     string Preset,
     int NumClasses,
@@ -28,4 +30,6 @@ public sealed record SegmentationEngineOptions(
     Device? Device = null,
     string? ConfigText = null,
     long Seed = 42,
-    ScalarType ComputeDType = ScalarType.Float32);
+    ScalarType ComputeDType = ScalarType.Float32,
+    int? IgnoreLabel = null,
+    int InputChannels = 1);

@@ -9,12 +9,17 @@ namespace Spark3D.Training.Patches;
 /// <param name="ForegroundProbability">Chance that a patch is centred on a random foreground voxel (nnU-Net: 0.33).</param>
 /// <param name="Mirror">Random flips along each axis, applied identically to image and labels.</param>
 /// <param name="CacheCapacity">Preprocessed cases kept in memory (LRU).</param>
+/// <param name="IgnoreLabel">Label value of unannotated voxels; never a foreground class to centre patches on.</param>
+/// <param name="ChannelCt">Per input channel: CT normalisation properties (a CT channel), or null for z-score; null or
+/// empty = every channel z-scored.</param>
 public sealed record LabelledPatchOptions(
     PreprocessOptions Preprocess,
     Shape3 PatchSize,
     double ForegroundProbability = 0.33,
     bool Mirror = true,
-    int CacheCapacity = 8)
+    int CacheCapacity = 8,
+    int? IgnoreLabel = null,
+    IReadOnlyList<CtIntensityProperties?>? ChannelCt = null)
 {
     /// <summary>Throws <see cref="ArgumentException"/> naming the first bad value.</summary>
     public LabelledPatchOptions Validate()
