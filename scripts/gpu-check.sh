@@ -238,7 +238,7 @@ if [[ $stages == *" finetune "* ]]; then
       "${ts_opts[@]}" -D spark3d.model.device.device=$device 2>&1 | grep -v -E '^\[INFO\]' | tail -5
     pred_rc=${PIPESTATUS[0]}
     "$app/spark3d" evaluate --pred "$run_root/pred" --ref "$refs" --no-hd95 --output "$run_root/eval" 2>&1 | tail -4
-    row "predict + evaluate $device" "exit $pred_rc$( [[ -f $run_root/eval/summary.json ]] && "$python" -c 'import json,sys; s=json.load(open(sys.argv[1])); print(", mean Dice", s.get("mean_dice", s.get("foreground_mean")))' "$run_root/eval/summary.json")"
+    row "predict + evaluate $device" "exit $pred_rc$( [[ -f $run_root/eval/summary.json ]] && "$python" -c 'import json,sys; s=json.load(open(sys.argv[1])); print(", mean Dice", s["foreground_mean"]["Dice"])' "$run_root/eval/summary.json")"
   fi
 fi
 

@@ -79,7 +79,7 @@ one_run() { # METHOD K SEED DATA
   $S "${CFG[@]}" finetune --data "$data" --run-dir "$run" --steps "$FT_STEPS" "${init[@]}" --preset tiny --patch $PATCH --batch 2 --seed "$s" \
     > "$run.log" 2>&1 || { cat "$run.log"; return 1; }
   $S "${CFG[@]}" predict --model "$run" --input "$OUT/test/imagesTr" --output "$run/pred" --overlap "$OVERLAP" > "$run.predict.log" 2>&1 || { cat "$run.predict.log"; return 1; }
-  dice=$($S evaluate --pred "$run/pred" --ref "$OUT/test/labelsTr" --json --no-hd95 | $PY -c 'import json,sys; print(json.load(sys.stdin)["mean_dice"])')
+  dice=$($S evaluate --pred "$run/pred" --ref "$OUT/test/labelsTr" --json --no-hd95 | $PY -c 'import json,sys; print(json.load(sys.stdin)["foreground_mean"]["Dice"])')
   printf "%s\t%s\t%s\t%s\n" "$method" "$k" "$s" "$dice" >> "$OUT/results.tsv"
   say "  $method k=$k seed=$s: mean Dice $dice"
 }

@@ -10,6 +10,13 @@ public static class Program
     public static int Main(string[] args)
     {
         var parse = Root().Parse(args);
+        if (parse.Action is System.CommandLine.Invocation.ParseErrorAction)
+        {
+            // An unknown flag, a missing required option, a value of the wrong type: System.CommandLine prints the
+            // errors and the usage; the exit code is 2 like every other bad input (its own default would be 1).
+            parse.Invoke();
+            return ExitCodes.BadInput;
+        }
         // Before anything loads libtorch: may re-exec this process in place (same PID) under jemalloc and/or with
         // oneDNN capped at AVX2 on CPUs where its AVX-512 kernels give wrong results (docs/cpu-numerics.md).
         StartupEnvironment.Prepare(parse);
@@ -22,12 +29,12 @@ public static class Program
         {
             // A bad --config / -D is the user's input, not a crash: one line, exit 2 (as for other bad arguments).
             Console.Error.WriteLine("spark3d: " + e.Message);
-            return 2;
+            return ExitCodes.BadInput;
         }
         catch (Exception e)
         {
             Console.Error.WriteLine("Unhandled exception: " + e);
-            return 1;
+            return ExitCodes.InternalError;
         }
     }
 

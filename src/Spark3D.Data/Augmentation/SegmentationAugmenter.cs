@@ -27,20 +27,31 @@ public sealed class SegmentationAugmenter
     public (float[] Image, float[] Labels) Extract(IVolumeCropSource image, IVolumeCropSource labels, (int X, int Y, int Z) origin, Shape3 patchSize, Random rng)
     {
         ArgumentNullException.ThrowIfNull(image);
+        var (images, lab) = Extract([image], labels, origin, patchSize, rng);
+        return (images[0], lab);
+    }
+
+    /// <summary>A multi-channel case: one spatial draw and one mirroring for every channel and the labels; the intensity
+    /// transforms are drawn per channel, channel by channel (nnU-Net's <c>p_per_channel</c>). With one channel the draws
+    /// are exactly those of the single-image overload.</summary>
+    public (float[][] Images, float[] Labels) Extract(IReadOnlyList<IVolumeCropSource> images, IVolumeCropSource labels, (int X, int Y, int Z) origin, Shape3 patchSize, Random rng)
+    {
+        ArgumentNullException.ThrowIfNull(images);
         ArgumentNullException.ThrowIfNull(labels);
         ArgumentNullException.ThrowIfNull(rng);
+        if (images.Count == 0) throw new ArgumentException("A case needs at least one image channel.", nameof(images));
         var o = Options;
         if (!o.Enabled)
-            return (SpatialAugmenter.Extract(image, origin, patchSize, SpatialTransformParams.Identity),
+            return (images.Select(i => SpatialAugmenter.Extract(i, origin, patchSize, SpatialTransformParams.Identity)).ToArray(),
                     SpatialAugmenter.Extract(labels, origin, patchSize, SpatialTransformParams.Identity, nearest: true));
         var spatial = DrawSpatial(rng);
-        var img = SpatialAugmenter.Extract(image, origin, patchSize, spatial, nearest: false);
+        var imgs = images.Select(i => SpatialAugmenter.Extract(i, origin, patchSize, spatial, nearest: false)).ToArray();
         var lab = SpatialAugmenter.Extract(labels, origin, patchSize, spatial, nearest: true);
-        ApplyIntensity(img, patchSize, rng);
+        foreach (var img in imgs) ApplyIntensity(img, patchSize, rng);
         bool mx = rng.NextDouble() < o.MirrorProbability, my = rng.NextDouble() < o.MirrorProbability, mz = rng.NextDouble() < o.MirrorProbability;
-        PatchMirror.Apply(img, patchSize, mx, my, mz);
+        foreach (var img in imgs) PatchMirror.Apply(img, patchSize, mx, my, mz);
         PatchMirror.Apply(lab, patchSize, mx, my, mz);
-        return (img, lab);
+        return (imgs, lab);
     }
 
     /// <summary>Rotation (one draw, then three angles) and isotropic scaling (one draw, then the factor); no mirroring,

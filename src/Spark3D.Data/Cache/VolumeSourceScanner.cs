@@ -4,7 +4,8 @@ namespace Spark3D.Data.Cache;
 
 /// <summary>
 /// Turns the <c>--input</c> of a cache build into a stable list of <see cref="VolumeSource"/>s:
-/// a folder is searched recursively for .nii, .nii.gz and .hdr files (ordinal order of relative paths);
+/// a folder is searched recursively for .nii, .nii.gz and .hdr files (ordinal order of relative paths), except an nnU-Net
+/// dataset folder (<see cref="NnUnetDatasetFolder"/>), of which only imagesTr/ (and imagesTs/ when asked) holds images;
 /// a file is a list: a <c>.jsonl</c> manifest (each line an object with <c>sourcePath</c>, optional <c>id</c> and
 /// <c>labelPath</c>) or plain text (one path per line, optionally a tab and a label path; '#' starts a comment).
 /// Relative paths in a list are relative to the list's folder. Ids follow <see cref="VolumeIds"/>, the one id rule.
@@ -13,20 +14,23 @@ public static partial class VolumeSourceScanner
 {
     /// <summary>The NIfTI files below <paramref name="folder"/> (recursive), ordered by relative path, with their ids.</summary>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
-    public static IReadOnlyList<VolumeSource> ScanFolder(string folder)
+    public static IReadOnlyList<VolumeSource> ScanFolder(string folder, bool includeTestImages = false)
     {
         string root = Path.GetFullPath(folder);
-        var files = VolumeIds.ListFiles(root, VolumeIds.IsNifti);
+        Func<string, bool> accept = NnUnetDatasetFolder.Is(root)
+            ? rel => VolumeIds.IsNifti(rel) && NnUnetDatasetFolder.IsImage(rel, includeTestImages)
+            : VolumeIds.IsNifti;
+        var files = VolumeIds.ListFiles(root, accept);
         return WithIds(files.Select(rel => (rel, Path.Combine(root, rel), (string?)null)));
     }
 
     /// <exception cref="FileNotFoundException">The input is neither a folder nor a file.</exception>
     /// <exception cref="FormatException">A list line is malformed (names the file and line).</exception>
-    public static IReadOnlyList<VolumeSource> Scan(string input)
+    public static IReadOnlyList<VolumeSource> Scan(string input, bool includeTestImages = false)
     {
         ArgumentException.ThrowIfNullOrEmpty(input);
         string full = Path.GetFullPath(input);
-        if (Directory.Exists(full)) return ScanFolder(full);
+        if (Directory.Exists(full)) return ScanFolder(full, includeTestImages);
         if (File.Exists(full)) return ReadList(full);
         throw new FileNotFoundException($"Input '{input}' is neither a folder nor a list file.", input);
     }

@@ -19,4 +19,8 @@ public sealed record Patch(float[] Voxels, Shape3 Shape, float[]? Labels = null)
 
     /// <summary>Number of voxels (X·Y·Z).</summary>
     public int VoxelCount => checked((int)Shape.Count);
+
+    /// <summary>Image channels in <see cref="Voxels"/>, channel-major (C, Z, Y, X): C · <see cref="VoxelCount"/> values.
+    /// 1 for pre-training; a multi-channel fine-tuning case has its dataset.json's channel count.</summary>
+    public int Channels { get; init; } = 1;
 }

@@ -6,7 +6,8 @@ namespace Spark3D.Data.Segmentation;
 /// <summary>
 /// A labelled data set on disk, in either layout:
 /// <list type="bullet">
-/// <item>nnU-Net: <c>dataset.json</c> + <c>imagesTr/CASE_0000.nii.gz</c> + <c>labelsTr/CASE.nii.gz</c> (single channel);</item>
+/// <item>nnU-Net: <c>dataset.json</c> (<see cref="DatasetJson"/>) + <c>imagesTr/CASE_000C.nii.gz</c> for each channel C +
+/// <c>labelsTr/CASE.nii.gz</c>;</item>
 /// <item>plain pairs: <c>images/NAME</c> + <c>labels/NAME</c> with the same file names.</item>
 /// </list>
 /// Label names come from dataset.json's <c>labels</c> ({"background": 0, "x": 1, ...}); plain pairs get "label_N" names
@@ -32,6 +33,12 @@ public sealed class SegmentationDataset
     /// <summary>"nnunet" or "pairs".</summary>
     public string Layout { get; }
 
+    /// <summary>Input channel c's name (dataset.json channel_names; "MRI" where none is given).</summary>
+    public IReadOnlyList<string> ChannelNames { get; private init; } = ["MRI"];
+
+    /// <summary>dataset.json's ignore label (unannotated voxels), or null.</summary>
+    public int? IgnoreLabel { get; private init; }
+
     /// <summary>Number of classes including background (max label + 1).</summary>
     public int NumClasses => Labels.Count == 0 ? 2 : Labels.Keys.Max() + 1;
 
@@ -50,15 +57,21 @@ public sealed class SegmentationDataset
     {
         var labels = new Dictionary<int, string>(Labels);
         for (int i = 0; i < numClasses; i++) labels.TryAdd(i, i == 0 ? "background" : $"label_{i}");
-        return new SegmentationDataset(Root, Cases, labels, Layout);
+        return new SegmentationDataset(Root, Cases, labels, Layout) { ChannelNames = ChannelNames, IgnoreLabel = IgnoreLabel };
     }
 
     /// <summary>Writes an nnU-Net v2 dataset.json describing a single-channel data set.</summary>
-    public static void WriteNnUnetDatasetJson(string root, IReadOnlyDictionary<int, string> labels, int numTraining, string channelName = "MRI", string fileEnding = ".nii.gz")
+    public static void WriteNnUnetDatasetJson(string root, IReadOnlyDictionary<int, string> labels, int numTraining, string channelName = "MRI", string fileEnding = ".nii.gz") =>
+        WriteNnUnetDatasetJson(root, labels, numTraining, [channelName], fileEnding);
+
+    /// <summary>Writes an nnU-Net v2 dataset.json; <paramref name="channelNames"/>[c] names channel c (files CASE_000c).</summary>
+    public static void WriteNnUnetDatasetJson(string root, IReadOnlyDictionary<int, string> labels, int numTraining, IReadOnlyList<string> channelNames,
+        string fileEnding = ".nii.gz")
     {
+        ArgumentNullException.ThrowIfNull(channelNames);
         var json = new JsonObject
         {
-            ["channel_names"] = new JsonObject { ["0"] = channelName },
+            ["channel_names"] = new JsonObject(channelNames.Select((n, i) => KeyValuePair.Create(i.ToString(System.Globalization.CultureInfo.InvariantCulture), (JsonNode?)n))),
             ["labels"] = new JsonObject(labels.OrderBy(l => l.Key).Select(l => KeyValuePair.Create(l.Value, (JsonNode?)l.Key))),
             ["numTraining"] = numTraining,
             ["file_ending"] = fileEnding,
@@ -68,45 +81,42 @@ public sealed class SegmentationDataset
 
     private static SegmentationDataset OpenNnUnet(string root)
     {
-        string jsonPath = Path.Combine(root, "dataset.json");
-        string ending = ".nii.gz";
-        var labels = new Dictionary<int, string>();
-        if (File.Exists(jsonPath))
-        {
-            JsonNode? doc;
-            try
-            {
-                doc = JsonNode.Parse(File.ReadAllText(jsonPath));
-            }
-            catch (JsonException e)
-            {
-                throw new SegmentationDatasetException(jsonPath, "invalid JSON: " + e.Message);
-            }
-            ending = doc?["file_ending"]?.GetValue<string>() ?? ending;
-            if (doc?["labels"] is JsonObject lab)
-                foreach (var (name, value) in lab)
-                {
-                    // nnU-Net v2 allows region labels as lists; we train on plain integer labels only.
-                    if (value is JsonValue v && v.TryGetValue<int>(out int id)) labels[id] = name;
-                    else throw new SegmentationDatasetException(jsonPath, $"label '{name}' is not an integer (region-based labels are not supported)");
-                }
-            if (doc?["channel_names"] is JsonObject ch && ch.Count != 1)
-                throw new SegmentationDatasetException(jsonPath, $"{ch.Count} channels; only single-channel data sets are supported");
-        }
+        var json = DatasetJson.TryReadFolder(root);
+        string ending = json?.FileEnding ?? ".nii.gz";
         string images = Path.Combine(root, "imagesTr");
         string labelsDir = Path.Combine(root, "labelsTr");
         if (!Directory.Exists(images)) throw new SegmentationDatasetException(root, "imagesTr/ is missing");
-        var cases = new List<SegmentationCase>();
-        foreach (var file in Directory.EnumerateFiles(images, "*" + ending).Order(StringComparer.Ordinal))
+        // CASE_XXXX<ending>: XXXX is the channel (nnU-Net's naming); every case needs every channel.
+        var byCase = new SortedDictionary<string, SortedDictionary<int, string>>(StringComparer.Ordinal);
+        foreach (var file in Directory.EnumerateFiles(images, "*" + ending))
         {
             string name = Path.GetFileName(file)[..^ending.Length];
-            if (!name.EndsWith("_0000", StringComparison.Ordinal)) continue;
+            if (name.Length < 6 || name[^5] != '_' || !int.TryParse(name[^4..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int channel))
+                continue;
             string id = name[..^5];
-            string label = Path.Combine(labelsDir, id + ending);
-            cases.Add(new SegmentationCase(id, file, File.Exists(label) ? label : null));
+            if (!byCase.TryGetValue(id, out var channels)) byCase[id] = channels = new SortedDictionary<int, string>();
+            channels[channel] = file;
         }
-        if (cases.Count == 0) throw new SegmentationDatasetException(images, $"no CASE_0000{ending} images found");
-        return new SegmentationDataset(root, cases, labels, "nnunet");
+        if (byCase.Count == 0) throw new SegmentationDatasetException(images, $"no CASE_0000{ending} images found");
+        int count = json?.ChannelNames.Count ?? byCase.Values.Max(c => c.Keys.Max()) + 1;
+        var cases = new List<SegmentationCase>();
+        foreach (var (id, channels) in byCase)
+        {
+            for (int c = 0; c < count; c++)
+                if (!channels.ContainsKey(c))
+                    throw new SegmentationDatasetException(images, $"case '{id}' has no channel {c} ({id}_{c:D4}{ending}); the data set has {count} channel(s)" +
+                                                                   (json is null ? " (no dataset.json: counted from the files)" : $" ({json.Path} channel_names)"));
+            if (channels.Keys.Max() >= count)
+                throw new SegmentationDatasetException(channels[channels.Keys.Max()], $"channel {channels.Keys.Max()} is not in {json?.Path ?? "the data set"}'s {count} channel(s)");
+            string label = Path.Combine(labelsDir, id + ending);
+            cases.Add(new SegmentationCase(id, channels[0], File.Exists(label) ? label : null) { ChannelPaths = [.. channels.Values] });
+        }
+        var channelNames = json?.ChannelNames ?? Enumerable.Repeat("MRI", count).ToList();
+        return new SegmentationDataset(root, cases, json?.Labels ?? new Dictionary<int, string>(), "nnunet")
+        {
+            ChannelNames = channelNames,
+            IgnoreLabel = json?.IgnoreLabel,
+        };
     }
 
     private static SegmentationDataset OpenPairs(string root)

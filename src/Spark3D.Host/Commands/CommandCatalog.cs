@@ -19,5 +19,6 @@ internal static class CommandCatalog
         PretrainCommand.Create(),
         FinetuneCommand.Create(),
         PredictCommand.Create(),
+        ExportCommand.Create(),
     ];
 }

@@ -28,7 +28,7 @@ internal static class ModelCommand
             if (!NetworkPresets.Names.Contains(options.Preset, StringComparer.OrdinalIgnoreCase))
             {
                 Console.Error.WriteLine($"Unknown network preset '{options.Preset}'. Valid presets: {string.Join(", ", NetworkPresets.Names)}.");
-                return 2;
+                return ExitCodes.BadInput;
             }
             // The network is built with META tensors, but those still need libtorch: load the configured one (the GPU
             // package carries none), always on CPU.
@@ -39,7 +39,7 @@ internal static class ModelCommand
             catch (DeviceUnavailableException e)
             {
                 Console.Error.WriteLine("spark3d model: " + e.Message);
-                return 2;
+                return ExitCodes.BadInput;
             }
             // META tensors: shapes only, so even resenc-l is summarised without allocating its 400 MB.
             using var mae = new SparkMae(new ResidualEncoderUNet(options.ToConfig(), META), MaeOptionsMapper.Network(config));

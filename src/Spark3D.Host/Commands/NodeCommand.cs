@@ -7,9 +7,10 @@ using Spark3D.Training.Telemetry;
 namespace Spark3D.Host.Commands;
 
 /// <summary>
-/// `spark3d node --role preprocess --seed HOST:PORT [--port P]`: joins a preprocessing cluster as a worker. The output
-/// folder and preprocessing settings come from the coordinator (<see cref="JobDescription"/>), so every node writes the
-/// same files. Exits 0 once the coordinator reports all work done, 1 when it went away first, 2 for bad arguments.
+/// `spark3d node --role preprocess --seed HOST:PORT [--port P] [--hostname H]`: joins a preprocessing cluster as a
+/// worker. The output folder and preprocessing settings come from the coordinator (<see cref="JobDescription"/>), so every
+/// node writes the same files. Exits 0 once the coordinator reports all work done, 5 when it went away first, 2 for bad
+/// arguments (<see cref="ExitCodes"/>).
 /// </summary>
 internal static class NodeCommand
 {
@@ -18,12 +19,16 @@ internal static class NodeCommand
         var role = new Option<string>("--role") { Description = "Node role; only 'preprocess' exists today.", Required = true };
         var seed = new Option<string[]>("--seed") { Description = "Coordinator HOST:PORT (repeatable; default: spark3d.cluster.seeds).", AllowMultipleArgumentsPerToken = false };
         var port = new Option<int?>("--port") { Description = "Port to bind (default 0: any free port)." };
-        var cmd = new Command("node", "Join a Spark3D cluster as a worker node.") { role, seed, port };
-        cmd.SetAction((r, ct) => RunAsync(r, r.GetValue(role)!, r.GetValue(seed) ?? [], r.GetValue(port), ct));
+        var hostname = new Option<string?>("--hostname")
+        {
+            Description = "Address to bind and announce (default: spark3d.cluster.hostname); across machines this machine's name or IP.",
+        };
+        var cmd = new Command("node", "Join a Spark3D cluster as a worker node.") { role, seed, port, hostname };
+        cmd.SetAction((r, ct) => RunAsync(r, r.GetValue(role)!, r.GetValue(seed) ?? [], r.GetValue(port), r.GetValue(hostname), ct));
         return cmd;
     }
 
-    private static async Task<int> RunAsync(ParseResult r, string role, string[] seeds, int? port, CancellationToken ct)
+    private static async Task<int> RunAsync(ParseResult r, string role, string[] seeds, int? port, string? hostname, CancellationToken ct)
     {
         ClusterNodeOptions node;
         PreprocessJobOptions job;
@@ -35,6 +40,12 @@ internal static class NodeCommand
             var config = GlobalOptions.LoadConfig(r);
             node = ClusterOptionsMapper.Node(config);
             node = node with { Port = port ?? 0, Seeds = seeds.Length > 0 ? seeds : node.Seeds };
+            if (hostname is not null)
+            {
+                if (string.IsNullOrWhiteSpace(hostname) || hostname.Any(char.IsWhiteSpace))
+                    throw new ArgumentException($"--hostname '{hostname}' is not a host name or address.");
+                node = node with { Hostname = hostname };
+            }
             if (node.Seeds.Count == 0) throw new ArgumentException("no seed: pass --seed HOST:PORT (the coordinator) or set spark3d.cluster.seeds.");
             foreach (var s in node.Seeds) _ = ClusterConfig.SeedAddress(node.SystemName, s);
             job = ClusterOptionsMapper.Job(config);
@@ -43,7 +54,7 @@ internal static class NodeCommand
         catch (Exception e) when (e is ArgumentException or IOException or InvalidOperationException or Akka.Configuration.ConfigurationException)
         {
             Console.Error.WriteLine("spark3d node: " + e.Message.ReplaceLineEndings(" "));
-            return 2;
+            return ExitCodes.BadInput;
         }
 
         var description = new TaskCompletionSource<JobDescription>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -57,7 +68,7 @@ internal static class NodeCommand
         catch (Exception e) when (e is not OperationCanceledException)
         {
             Console.Error.WriteLine($"spark3d node: cannot start on {node.Hostname}:{node.Port}: {ClusterPreprocessRun.Innermost(e)}");
-            return 2;
+            return ExitCodes.BadInput;
         }
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var fetch = FetchDescription(worker, ClusterConfig.SeedAddress(node.SystemName, node.Seeds[0]), description, stop.Token);
@@ -75,7 +86,7 @@ internal static class NodeCommand
                               (status is null ? "" : $"; this node: {status.Completed} ok, {status.Failed} failed") +
                               string.Create(System.Globalization.CultureInfo.InvariantCulture,
                                   $"; cpu {System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:0.00} s"));
-        return outcome.AllWorkDone ? 0 : 1;
+        return outcome.AllWorkDone ? ExitCodes.Success : ExitCodes.CoordinatorLost;
     }
 
     private static async Task FetchDescription(PreprocessWorkerNode worker, string seedAddress, TaskCompletionSource<JobDescription> target, CancellationToken ct)

@@ -53,7 +53,7 @@ internal static class PhantomsCommand
                                       or Akka.Configuration.ConfigurationException or FormatException)
         {
             Console.Error.WriteLine("spark3d phantoms: " + e.Message.ReplaceLineEndings(" "));
-            return 2;
+            return ExitCodes.BadInput;
         }
 
         string images = withLabels ? Path.Combine(output, "imagesTr") : output;

@@ -15,6 +15,7 @@ namespace Spark3D.Host.Commands;
 /// label maps on each input's own grid (shape and affine), with the input's file name; an nnU-Net channel suffix is dropped
 /// (CASE_0000.nii.gz → CASE.nii.gz) so the names match labelsTr. With --save-probabilities, also one float32 NIfTI per
 /// class under probabilities/ (<see cref="ProbabilityName"/>), on the same grid.
+/// A model of C channels takes each case as CASE_0000 … CASE_000(C-1) beside each other (nnU-Net's naming).
 /// </summary>
 internal static class PredictCommand
 {
@@ -46,8 +47,10 @@ internal static class PredictCommand
                 double ov = r.GetValue(overlap) ?? settings.Overlap;
                 if (ov is < 0 or >= 1) throw new ArgumentException($"--overlap must be in [0, 1), got {ov}.");
                 var files = Inputs(r.GetValue(input)!);
+                var described = FineTunedModel.Read(r.GetValue(model)!);
+                var cases = Cases(files, described.InputChannels);
                 var runtime = TorchRuntime.Initialize(settings.Device);
-                var p = CommandWorkloads.Predict(FineTunedModel.Read(r.GetValue(model)!), runtime, files);
+                var p = CommandWorkloads.Predict(described, runtime, cases.Select(c => c[0]).ToList());
                 string? memory = MemoryPreflightStep.Run(DeviceOptionsMapper.MemoryPreflight(config), p.Workload, p.Current, p.Alternatives, Console.Error);
                 if (memory is not null) Console.Out.WriteLine(memory);
                 string which = r.GetValue(checkpoint) ?? FineTuneOptionsMapper.PredictCheckpoint(config);
@@ -56,21 +59,21 @@ internal static class PredictCommand
                 Directory.CreateDirectory(outDir);
                 bool keep = r.GetValue(probabilities);
                 var prediction = new PredictionSettings(ov, settings.GaussianSigmaScale, settings.TestTimeMirroring, keep);
-                foreach (var file in files)
+                foreach (var channels in cases)
                 {
-                    var image = NiftiReader.Read(file).Volume;
-                    var result = predictor.Segment(image, prediction);
-                    string target = Path.Combine(outDir, OutputName(file));
+                    var images = channels.Select(f => NiftiReader.Read(f).Volume).ToList();
+                    var result = predictor.Segment(images, prediction);
+                    string target = Path.Combine(outDir, OutputName(channels[0]));
                     NiftiWriter.Write(target, result.Labels, NiftiDataType.UInt8);
                     if (result.Probabilities is { } maps)
                     {
                         string folder = Path.Combine(outDir, ProbabilityFolder);
                         Directory.CreateDirectory(folder);
-                        for (int k = 0; k < maps.Count; k++) NiftiWriter.Write(Path.Combine(folder, ProbabilityName(file, k)), maps[k], NiftiDataType.Float32);
+                        for (int k = 0; k < maps.Count; k++) NiftiWriter.Write(Path.Combine(folder, ProbabilityName(channels[0], k)), maps[k], NiftiDataType.Float32);
                     }
-                    Console.Out.WriteLine($"{file} -> {target} ({result.Labels.Shape})");
+                    Console.Out.WriteLine($"{string.Join(" + ", channels)} -> {target} ({result.Labels.Shape})");
                 }
-                Console.Out.WriteLine($"spark3d predict: {files.Count} label maps written to {Path.GetFullPath(outDir)} (model step {predictor.Step}, {which} checkpoint, " +
+                Console.Out.WriteLine($"spark3d predict: {cases.Count} label maps written to {Path.GetFullPath(outDir)} (model step {predictor.Step}, {which} checkpoint, " +
                                       $"{ComputePrecision.Name(predictor.ComputeDType)} on {runtime.Device.type.ToString().ToLowerInvariant()}, " +
                                       $"test-time mirroring {(settings.TestTimeMirroring ? "on" : "off")}" +
                                       $"{(keep ? $", probabilities in {Path.GetFullPath(Path.Combine(outDir, ProbabilityFolder))}" : "")}).");
@@ -79,14 +82,14 @@ internal static class PredictCommand
             catch (MemoryPreflightException e)
             {
                 Console.Error.WriteLine("spark3d predict: " + e.Message);
-                return 2;
+                return ExitCodes.BadInput;
             }
             catch (Exception e) when (e is IOException or NiftiFormatException or InvalidDataException or ArgumentException
                                           or CheckpointNotFoundException or CorruptCheckpointException or DeviceUnavailableException
                                           or InvalidOperationException or Akka.Configuration.ConfigurationException)
             {
                 Console.Error.WriteLine("spark3d predict: " + e.Message.ReplaceLineEndings(" "));
-                return 2;
+                return ExitCodes.BadInput;
             }
         });
         return cmd;
@@ -99,6 +102,36 @@ internal static class PredictCommand
         if (!Directory.Exists(input)) throw new FileNotFoundException($"--input {input}: no such file or folder.", input);
         var files = Directory.EnumerateFiles(input).Where(IsNifti).Order(StringComparer.Ordinal).ToList();
         return files.Count > 0 ? files : throw new FileNotFoundException($"--input {input}: no .nii/.nii.gz files in the folder.");
+    }
+
+    /// <summary>
+    /// The files of each case: every file alone for a single-channel model; for C channels, each CASE_0000 file with its
+    /// CASE_0001 … beside it (a missing one is an error naming it), other channel files being part of their case.
+    /// </summary>
+    internal static IReadOnlyList<IReadOnlyList<string>> Cases(IReadOnlyList<string> files, int channels)
+    {
+        if (channels <= 1) return files.Select(f => (IReadOnlyList<string>)[f]).ToList();
+        var cases = new List<IReadOnlyList<string>>();
+        foreach (var f in files)
+        {
+            var (stem, ext) = Split(f);
+            if (!stem.EndsWith("_0000", StringComparison.Ordinal))
+            {
+                if (System.Text.RegularExpressions.Regex.IsMatch(stem, @"_\d{4}$")) continue; // another channel of a case
+                throw new ArgumentException($"{f}: the model takes {channels} channels, named CASE_0000{ext} … CASE_{channels - 1:D4}{ext}; this file has no channel suffix.");
+            }
+            var paths = Enumerable.Range(0, channels).Select(c => stem[..^4] + c.ToString("D4", System.Globalization.CultureInfo.InvariantCulture) + ext).ToList();
+            foreach (var p in paths)
+                if (!File.Exists(p)) throw new FileNotFoundException($"{p}: channel file missing (the model takes {channels} channels per case).", p);
+            cases.Add(paths);
+        }
+        return cases.Count > 0 ? cases : throw new FileNotFoundException($"no CASE_0000 file among the inputs (the model takes {channels} channels per case).");
+    }
+
+    private static (string Stem, string Ext) Split(string path)
+    {
+        string ext = path.EndsWith(".nii.gz", StringComparison.Ordinal) ? ".nii.gz" : ".nii";
+        return (path[..^ext.Length], ext);
     }
 
     /// <summary>The output file name: the input's, without an nnU-Net channel suffix (_0000).</summary>

@@ -48,7 +48,7 @@ internal static class PreprocessCommand
             if (port is < 0 or > 65535) throw new ArgumentException($"--port must be 0..65535 (got {port}).");
             config = GlobalOptions.LoadConfig(r);
             options = PreprocessOptionsMapper.FromConfig(config, jobs);
-            sources = VolumeSourceScanner.Scan(input);
+            sources = VolumeSourceScanner.Scan(input, DataOptionsMapper.IncludeTestImages(config));
             if (sources.Count == 0) throw new ArgumentException($"--input '{input}' holds no .nii, .nii.gz or .hdr files.");
             if (labels is not null)
             {

@@ -17,7 +17,7 @@ namespace Spark3D.Host.Commands;
 /// <c>spark3d pretrain [--run-dir DIR] [--data DIR] [--preset NAME] [--steps N] [--device auto|cpu|cuda] [--patch N] [--batch N]</c>:
 /// SparK MAE pre-training through the actor pipeline. Without --data it is the README demo (phantoms, tiny preset, CPU).
 /// Contract: DIR/checkpoints/, DIR/tensorboard/, DIR/reconstructions/, DIR/quarantine.jsonl, DIR/summary.json; rerunning
-/// resumes from the last checkpoint up to --steps; exit 0 on success or graceful stop, non-zero with a one-line reason.
+/// resumes from the last checkpoint up to --steps; exit codes as <see cref="ExitCodes"/> (2 for bad flags or data), with a one-line reason.
 /// </summary>
 internal static class PretrainCommand
 {
@@ -44,14 +44,14 @@ internal static class PretrainCommand
             catch (MemoryPreflightException e)
             {
                 log.Failure("spark3d.pretrain", $"spark3d pretrain: {e.Message}", e);
-                return 2;
+                return ExitCodes.BadInput;
             }
             catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException or FormatException
                                           or DeviceUnavailableException or Akka.Configuration.ConfigurationException
                                           or UnauthorizedAccessException or InvalidOperationException)
             {
                 log.Failure("spark3d.pretrain", $"spark3d pretrain: {OneLine(e.Message)}", e);
-                return 1;
+                return ExitCodes.BadInput;
             }
         });
         return cmd;

@@ -16,6 +16,10 @@ public static class DataOptionsMapper
         return new Shape3(p[0], p[1], p[2]);
     }
 
+    /// <summary><c>spark3d.data.nnunet.include-images-ts</c>: pretrain/preprocess on an nnU-Net dataset folder also take imagesTs/.</summary>
+    public static bool IncludeTestImages(Akka.Configuration.Config config) =>
+        Section(config, "spark3d.data").GetBoolean("nnunet.include-images-ts");
+
     /// <summary><c>spark3d.data.foreground-probability</c>.</summary>
     public static double ForegroundProbability(Akka.Configuration.Config config) =>
         Section(config, "spark3d.data").GetDouble("foreground-probability");

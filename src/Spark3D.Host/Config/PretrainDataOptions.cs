@@ -9,4 +9,6 @@ namespace Spark3D.Host.Config;
 /// <param name="Masks">The SparK masks.</param>
 /// <param name="Preprocess">On-the-fly preprocessing of raw NIfTI (the same as <c>spark3d preprocess</c>).</param>
 /// <param name="ManifestFileName">The cache manifest's name.</param>
-public sealed record PretrainDataOptions(PatchProducerOptions Producer, MaskOptions Masks, PreprocessOptions Preprocess, string ManifestFileName);
+/// <param name="IncludeTestImages">On an nnU-Net dataset folder, take imagesTs/ as well as imagesTr/.</param>
+public sealed record PretrainDataOptions(PatchProducerOptions Producer, MaskOptions Masks, PreprocessOptions Preprocess, string ManifestFileName,
+    bool IncludeTestImages = false);

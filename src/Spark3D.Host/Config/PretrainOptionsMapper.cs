@@ -37,6 +37,6 @@ public static class PretrainOptionsMapper
         };
         producer.Validate();
         return new PretrainDataOptions(producer, MaeOptionsMapper.Masks(config), PreprocessOptionsMapper.Preprocess(config),
-            CacheOptionsMapper.ManifestFileName(config));
+            CacheOptionsMapper.ManifestFileName(config), DataOptionsMapper.IncludeTestImages(config));
     }
 }

@@ -11,7 +11,8 @@ public sealed record FineTuneRequest(
     int? Patch = null,
     int? Batch = null,
     long? Seed = null,
-    bool DecoderInTransfer = false);
+    bool DecoderInTransfer = false,
+    string? Device = null);
 
 /// <summary>A fine-tuning run cannot start; the message names the input and the problem.</summary>
 public sealed class FineTuneSetupException : Exception

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Spark3D.Actors.Pipeline;
 using Spark3D.Data.Augmentation;
 using Spark3D.Data.Nifti;
+using Spark3D.Data.Preprocessing;
 using Spark3D.Data.Segmentation;
 using Spark3D.Data.Volumes;
 using Spark3D.Host.Commands;
@@ -55,6 +56,17 @@ public static class FineTuneRun
         if (request.Patch is { } e2) settings = settings with { PatchSize = new Shape3(e2, e2, e2) };
         if (request.Batch is { } b) pipeline = pipeline with { BatchSize = b };
         if (request.Seed is { } s) pipeline = pipeline with { Seed = s };
+        if (request.Device is { } device)
+        {
+            try
+            {
+                settings = settings with { Device = settings.Device with { Mode = DeviceOptionsMapper.ParseMode(device, "--device") } };
+            }
+            catch (ArgumentException e)
+            {
+                throw new FineTuneSetupException(e.Message, e);
+            }
+        }
         bool transferDecoder = request.DecoderInTransfer || settings.TransferDecoder;
         ValidateNetwork(settings);
 
@@ -62,8 +74,12 @@ public static class FineTuneRun
         string runDir = pipeline.RunDirectory;
         Directory.CreateDirectory(runDir);
         runLog.AttachFile(Path.Combine(runDir, RunFileNames.Log("finetune")), GlobalOptions.LogHeader());
+        var ct = CtStatistics(dataset, cases, log);
         var model = new FineTunedModel
         {
+            ChannelNames = [.. dataset.ChannelNames],
+            CtIntensityProperties = ct.Any(c => c is not null) ? ct : null,
+            IgnoreLabel = dataset.IgnoreLabel,
             Preset = settings.Preset,
             NumClasses = dataset.NumClasses,
             PatchSize = [settings.PatchSize.X, settings.PatchSize.Y, settings.PatchSize.Z],
@@ -74,7 +90,15 @@ public static class FineTuneRun
             Steps = request.Steps,
         }.WithPreprocess(settings.Preprocess);
 
-        var runtime = TorchRuntime.Initialize(settings.Device);
+        TorchRuntimeInfo runtime;
+        try
+        {
+            runtime = TorchRuntime.Initialize(settings.Device);
+        }
+        catch (DeviceUnavailableException e)
+        {
+            throw new FineTuneSetupException(e.Message, e);
+        }
         string? memory = CheckMemory(config, settings, runtime, pipeline.BatchSize, dataset.NumClasses, request.Pretrained is not null);
         if (memory is not null) log.Line(memory);
         Checkpoint? pretrained = null;
@@ -88,7 +112,7 @@ public static class FineTuneRun
             {
                 throw new FineTuneSetupException($"--pretrained {path}: {ex.Message}", ex);
             }
-            using var probe = ResidualEncoderUNet.FromPreset(settings.Preset, 1, dataset.NumClasses);
+            using var probe = ResidualEncoderUNet.FromPreset(settings.Preset, model.InputChannels, dataset.NumClasses);
             var report = PretrainedWeights.Load(probe, pretrained, transferDecoder);
             log.Line($"weight transfer from {path} (step {pretrained.Step}): {report}");
             if (report.Loaded.Count == 0)
@@ -108,14 +132,15 @@ public static class FineTuneRun
         var split = Split(runDir, cases, validation, pipeline.Seed, log);
         var trainCases = cases.Where(c => split.Train.Contains(c.Id)).ToList();
         var valCases = cases.Where(c => split.Val.Contains(c.Id)).ToList();
-        var patchOptions = new LabelledPatchOptions(settings.Preprocess, settings.PatchSize, settings.ForegroundProbability, settings.Augmentation, settings.CaseCache);
-        var catalog = new LabelledVolumeCatalog(trainCases.Select(c => (c.Id, c.ImagePath, c.LabelPath!)));
+        var patchOptions = new LabelledPatchOptions(settings.Preprocess, settings.PatchSize, settings.ForegroundProbability, settings.Augmentation, settings.CaseCache,
+            dataset.IgnoreLabel, ct);
+        var catalog = new LabelledVolumeCatalog(trainCases.Select(c => (c.Id, c.ChannelPaths, c.LabelPath!)));
         var producer = new LabelledPatchProducer(catalog, patchOptions);
         ValidationSet? validationSet = null;
         if (valCases.Count > 0)
         {
             // Its own producer: no augmentation (the score must not depend on a coin), and a cache that holds every case.
-            var valCatalog = new LabelledVolumeCatalog(valCases.Select(c => (c.Id, c.ImagePath, c.LabelPath!)));
+            var valCatalog = new LabelledVolumeCatalog(valCases.Select(c => (c.Id, c.ChannelPaths, c.LabelPath!)));
             var valProducer = new LabelledPatchProducer(valCatalog, patchOptions with { Augmentation = SegmentationAugmentationOptions.None, CacheCapacity = Math.Max(1, valCases.Count) });
             validationSet = new ValidationSet(valProducer, valCatalog.Volumes, validation.PatchesPerCase, pipeline.Seed);
         }
@@ -126,9 +151,10 @@ public static class FineTuneRun
         var engines = new SegmentationTrainerEngineFactory(new SegmentationEngineOptions(settings.Preset, dataset.NumClasses,
             settings.Optimizer, schedule, model.CheckpointPath(runDir), settings.KeepLast, pretrained, transferDecoder,
             runtime.Device, configText, pipeline.Seed, runtime.ComputeDType, validationSet, validation, request.Steps, tensorBoard,
-            telemetry.ScalarsEverySteps, classNames, settings.DeepSupervision));
+            telemetry.ScalarsEverySteps, classNames, settings.DeepSupervision, dataset.IgnoreLabel, model.InputChannels));
 
-        log.Line($"fine-tuning {settings.Preset} on {trainCases.Count} labelled cases, validating on {valCases.Count} ({dataset.NumClasses} classes), patch {settings.PatchSize}, " +
+        log.Line($"fine-tuning {settings.Preset} on {trainCases.Count} labelled cases, validating on {valCases.Count} ({dataset.NumClasses} classes, " +
+                 $"channels {string.Join(", ", dataset.ChannelNames)}{(dataset.IgnoreLabel is { } ig ? $", ignore label {ig}" : "")}), patch {settings.PatchSize}, " +
                       $"batch {pipeline.BatchSize}, {request.Steps} steps, {(pretrained is null ? "from scratch" : "pre-trained")}, " +
                       $"{(settings.DeepSupervision ? "deep supervision" : "full-resolution loss only")}, " +
                       $"schedule {schedule.ToJson()}, device {runtime.Device}, {ComputePrecision.Name(runtime.ComputeDType)}");
@@ -244,6 +270,37 @@ public static class FineTuneRun
         }
     }
 
+    /// <summary>
+    /// nnU-Net's CT normalisation statistics for every channel named CT (case-insensitive), from the foreground voxels
+    /// of the training cases; null for the other channels (z-score per image).
+    /// </summary>
+    private static List<CtIntensityProperties?> CtStatistics(SegmentationDataset dataset, IReadOnlyList<SegmentationCase> cases, ILogger log)
+    {
+        var result = new List<CtIntensityProperties?>();
+        for (int c = 0; c < dataset.ChannelNames.Count; c++)
+        {
+            if (!string.Equals(dataset.ChannelNames[c], "CT", StringComparison.OrdinalIgnoreCase))
+            {
+                result.Add(null);
+                continue;
+            }
+            try
+            {
+                var samples = cases.Select(k => CtIntensityProperties.Samples(NiftiReader.Read(k.ChannelPaths[c]).Volume,
+                    NiftiReader.Read(k.LabelPath!).Volume, dataset.IgnoreLabel)).ToList();
+                var props = CtIntensityProperties.FromSamples(samples);
+                log.Line(System.FormattableString.Invariant(
+                    $"channel {c} (CT): clip to [{props.Percentile005:0.##}, {props.Percentile995:0.##}], mean {props.Mean:0.##}, std {props.Std:0.##} over {samples.Sum(s => s.Length)} foreground voxels of {cases.Count} cases"));
+                result.Add(props);
+            }
+            catch (Exception e) when (e is ArgumentException or NiftiFormatException or IOException)
+            {
+                throw new FineTuneSetupException($"--data {dataset.Root}: CT statistics of channel {c}: {e.Message}", e);
+            }
+        }
+        return result;
+    }
+
     private static void CheckResumable(string runDir, FineTunedModel model)
     {
         if (!File.Exists(Path.Combine(runDir, FineTunedModel.FileName))) return;
@@ -257,6 +314,7 @@ public static class FineTuneRun
             throw new FineTuneSetupException(e.Message, e);
         }
         if (!string.Equals(old.Preset, model.Preset, StringComparison.OrdinalIgnoreCase) || old.NumClasses != model.NumClasses ||
+            old.InputChannels != model.InputChannels ||
             !old.PatchSize.SequenceEqual(model.PatchSize) || old.Pretrained != model.Pretrained)
             throw new FineTuneSetupException($"{runDir} holds another fine-tuning run (preset {old.Preset}, {old.NumClasses} classes, patch " +
                                              $"[{string.Join(",", old.PatchSize)}], pretrained {old.Pretrained ?? "none"}); use a new --run-dir.");

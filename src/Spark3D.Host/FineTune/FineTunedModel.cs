@@ -40,6 +40,17 @@ public sealed record FineTunedModel
     public bool CropToNonzero { get; init; } = true;
     /// <summary>Reorient to RAS+ first.</summary>
     public bool ReorientToRas { get; init; } = true;
+    /// <summary>Input channel c's name (dataset.json channel_names; CT selects CT normalisation); null in runs from before
+    /// channels were recorded, which had one channel.</summary>
+    public List<string>? ChannelNames { get; init; }
+    /// <summary>Per channel: the CT normalisation statistics of the training set (a channel named CT), or null (z-score).
+    /// Predict normalises with these, not with statistics of the image it segments.</summary>
+    public List<CtIntensityProperties?>? CtIntensityProperties { get; init; }
+    /// <summary>dataset.json's ignore label, or null.</summary>
+    public int? IgnoreLabel { get; init; }
+    /// <summary>Input channels of the network.</summary>
+    [JsonIgnore]
+    public int InputChannels => ChannelNames is { Count: > 0 } c ? c.Count : 1;
     /// <summary>Label value → name (background included).</summary>
     public required Dictionary<int, string> Labels { get; init; }
     /// <summary>Checkpoint folder, relative to the run directory unless absolute.</summary>

@@ -19,7 +19,7 @@ namespace Spark3D.Host.FineTune;
 public sealed class SegmentationPredictor : IDisposable
 {
     private readonly ResidualEncoderUNet _network;
-    private readonly VolumePreprocessor _preprocessor;
+    private readonly CasePreprocessor _preprocessor;
     private readonly Device _device;
     private readonly ScalarType _dtype;
 
@@ -29,7 +29,8 @@ public sealed class SegmentationPredictor : IDisposable
         _network = network;
         _device = device;
         _dtype = dtype;
-        _preprocessor = new VolumePreprocessor(model.ToPreprocessOptions());
+        // CT channels are normalised with the training set's statistics from model.json, as nnU-Net's predictor does.
+        _preprocessor = new CasePreprocessor(model.ToPreprocessOptions(), model.CtIntensityProperties);
     }
 
     /// <summary>The run's model description.</summary>
@@ -49,7 +50,7 @@ public sealed class SegmentationPredictor : IDisposable
         var model = FineTunedModel.Read(runDirectory);
         var store = new CheckpointStore(model.CheckpointPath(runDirectory), keepLast: int.MaxValue);
         var checkpoint = best ? store.LoadBest() : store.LoadLatest(w => Console.Error.WriteLine("warning: " + w));
-        var network = ResidualEncoderUNet.FromPreset(model.Preset, 1, model.NumClasses);
+        var network = ResidualEncoderUNet.FromPreset(model.Preset, model.InputChannels, model.NumClasses);
         try
         {
             checkpoint.Restore(network, null, restoreTorchRng: false);
@@ -70,26 +71,38 @@ public sealed class SegmentationPredictor : IDisposable
     /// <summary>Label map (integer values) for <paramref name="image"/>, on the image's own grid, affine and shape
     /// (no test-time mirroring).</summary>
     public Volume Predict(Volume image, double overlap, double sigmaScale = 0.125) =>
-        Segment(image, new PredictionSettings(overlap, sigmaScale)).Labels;
+        Segment([image], new PredictionSettings(overlap, sigmaScale)).Labels;
+
+    /// <summary>Label map for a case of <see cref="FineTunedModel.InputChannels"/> channels (channel 0's grid), no mirroring.</summary>
+    public Volume Predict(IReadOnlyList<Volume> channels, double overlap, double sigmaScale = 0.125) =>
+        Segment(channels, new PredictionSettings(overlap, sigmaScale)).Labels;
+
+    /// <summary>Segments a single-channel <paramref name="image"/> (see the multi-channel overload).</summary>
+    public SegmentationResult Segment(Volume image, PredictionSettings settings) => Segment([image], settings);
 
     /// <summary>
-    /// Segments <paramref name="image"/>: sliding-window logits (mirrored when <see cref="PredictionSettings.TestTimeMirroring"/>),
-    /// softmax, each class's probabilities taken back to the original grid (trilinear resampling, un-crop, un-reorient:
-    /// nnU-Net resamples probabilities, not labels), then argmax there. Outside the crop box the background has
-    /// probability 1.
+    /// Segments a case of <see cref="FineTunedModel.InputChannels"/> channels: sliding-window logits (mirrored when
+    /// <see cref="PredictionSettings.TestTimeMirroring"/>), softmax, each class's probabilities taken back to channel 0's
+    /// original grid (trilinear resampling, un-crop, un-reorient: nnU-Net resamples probabilities, not labels), then argmax
+    /// there. Outside the crop box the background has probability 1.
     /// </summary>
-    public SegmentationResult Segment(Volume image, PredictionSettings settings)
+    public SegmentationResult Segment(IReadOnlyList<Volume> channels, PredictionSettings settings)
     {
-        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(channels);
         ArgumentNullException.ThrowIfNull(settings);
-        var (processed, record) = _preprocessor.Process(image);
+        if (channels.Count != Model.InputChannels)
+            throw new ArgumentException($"The network takes {Model.InputChannels} channel(s) ({string.Join(", ", Model.ChannelNames ?? ["MRI"])}), got {channels.Count}.");
+        var (processedChannels, record) = _preprocessor.Process(channels);
+        var processed = processedChannels[0];
         var s = processed.Shape;
         var p = Model.Patch;
         int classes = Model.NumClasses;
         var probabilities = new float[classes][];
         using (var scope = NewDisposeScope())
         {
-            var input = tensor(processed.Voxels, [1, s.Z, s.Y, s.X]);
+            var input = processedChannels.Count == 1
+                ? tensor(processed.Voxels, [1, s.Z, s.Y, s.X])
+                : stack(processedChannels.Select(ch => tensor(ch.Voxels, [s.Z, s.Y, s.X])).ToArray());
             var options = new SlidingWindowOptions([p.Z, p.Y, p.X], settings.Overlap, settings.SigmaScale);
             Func<Tensor, Tensor> network = w => _network.forward(ComputePrecision.To(w, _dtype)).to(ScalarType.Float32);
             if (settings.TestTimeMirroring) network = TestTimeMirroring.Wrap(network);

@@ -44,7 +44,7 @@ public sealed class PretrainData : IDisposable
         if (CacheVolumeCatalog.IsCache(directory, options.ManifestFileName))
             return new PretrainData(CacheVolumeCatalog.Open(directory, options.ManifestFileName), new CachePatchProducer(options.Producer),
                 batches, "preprocessed cache", patch);
-        return new PretrainData(NiftiFolderCatalog.Open(directory), new NiftiPatchProducer(options.Producer, options.Preprocess),
+        return new PretrainData(NiftiFolderCatalog.Open(directory, options.IncludeTestImages), new NiftiPatchProducer(options.Producer, options.Preprocess),
             batches, "raw NIfTI (preprocessed on the fly)", patch);
     }
 

@@ -33,7 +33,7 @@ internal static class CpuCheckCommand
             catch (Exception e) when (e is DeviceUnavailableException or ArgumentException or InvalidOperationException or DllNotFoundException)
             {
                 Console.Error.WriteLine($"spark3d {SelfCheckProcess.CommandName}: {e.Message.ReplaceLineEndings(" ")}");
-                return 1;
+                return Commands.ExitCodes.BadInput;
             }
         });
         return cmd;

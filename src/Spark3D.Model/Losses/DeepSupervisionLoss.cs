@@ -13,10 +13,11 @@ namespace Spark3D.Model.Losses;
 /// </summary>
 public sealed class DeepSupervisionLoss : Module<Tensor[], Tensor, Tensor>
 {
-    private readonly DiceCELoss _loss = new();
+    private readonly DiceCELoss _loss;
 
-    /// <summary>Creates the loss.</summary>
-    public DeepSupervisionLoss() : base(nameof(DeepSupervisionLoss)) { }
+    /// <summary>Creates the loss; <paramref name="ignoreLabel"/> marks unannotated voxels at every resolution (nearest-exact
+    /// downsampling keeps the value).</summary>
+    public DeepSupervisionLoss(long? ignoreLabel = null) : base(nameof(DeepSupervisionLoss)) => _loss = new DiceCELoss(ignoreLabel: ignoreLabel);
 
     /// <summary>nnU-Net's weights for <paramref name="outputs"/> outputs (full resolution first): 1/2^i, last one 0,
     /// normalised. A single output gets weight 1.</summary>

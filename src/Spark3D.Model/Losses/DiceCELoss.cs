@@ -10,6 +10,8 @@ namespace Spark3D.Model.Losses;
 /// dice = mean over foreground classes of (2·Σp·g + s) / max(Σp + Σg + s, 1e-8). As in nnU-Net the Dice term enters
 /// as −dice, so the loss is CE − dice (in [−1, ∞); the constant offset from CE + (1 − dice) does not change gradients).
 /// forward(logits B×K×D×H×W, labels B×1×D×H×W or B×D×H×W integer class ids) → scalar.
+/// With an ignore label (nnU-Net's <c>ignore</c>, the highest label value, not a class of the network) its voxels count
+/// for neither term: CE skips them (ignore_index) and the Dice sums are masked, as nnU-Net's loss_mask does.
 /// </summary>
 public sealed class DiceCELoss : Module<Tensor, Tensor, Tensor>
 {
@@ -17,13 +19,15 @@ public sealed class DiceCELoss : Module<Tensor, Tensor, Tensor>
     private readonly double smooth;
     private readonly double diceWeight;
     private readonly double ceWeight;
+    private readonly long? ignoreLabel;
 
-    /// <summary>Creates the loss with nnU-Net's defaults.</summary>
-    public DiceCELoss(double smooth = 1e-5, double diceWeight = 1.0, double ceWeight = 1.0) : base(nameof(DiceCELoss))
+    /// <summary>Creates the loss with nnU-Net's defaults; <paramref name="ignoreLabel"/> marks unannotated voxels.</summary>
+    public DiceCELoss(double smooth = 1e-5, double diceWeight = 1.0, double ceWeight = 1.0, long? ignoreLabel = null) : base(nameof(DiceCELoss))
     {
         this.smooth = smooth;
         this.diceWeight = diceWeight;
         this.ceWeight = ceWeight;
+        this.ignoreLabel = ignoreLabel;
     }
 
     /// <inheritdoc />
@@ -38,10 +42,29 @@ public sealed class DiceCELoss : Module<Tensor, Tensor, Tensor>
             throw new ArgumentException(
                 $"Labels [{string.Join(", ", labels.shape)}] do not match logits [{string.Join(", ", logits.shape)}].");
 
-        var ce = functional.cross_entropy(logits, target);
+        Tensor? mask = null;
+        Tensor ce;
+        if (ignoreLabel is { } ignore)
+        {
+            if (ignore < classes) throw new ArgumentException($"The ignore label {ignore} must not be one of the {classes} classes.");
+            mask = target.ne(ignore);
+            // No annotated voxel at all: CE's mean would be 0/0; nnU-Net then drops the CE term.
+            ce = mask.any().item<bool>() ? functional.cross_entropy(logits, target, ignore_index: ignore) : zeros([], logits.dtype, logits.device);
+            target = where(mask, target, zeros_like(target));
+        }
+        else
+        {
+            ce = functional.cross_entropy(logits, target);
+        }
 
         var probs = functional.softmax(logits, 1).narrow(1, 1, classes - 1);
         var oneHot = functional.one_hot(target, classes).permute(0, 4, 1, 2, 3).narrow(1, 1, classes - 1).to(logits.dtype);
+        if (mask is not null)
+        {
+            var m = mask.unsqueeze(1).to(logits.dtype);
+            probs = probs * m;
+            oneHot = oneHot * m;
+        }
         var intersect = (probs * oneHot).sum(SpatialAndBatch);
         var sumPred = probs.sum(SpatialAndBatch);
         var sumGt = oneHot.sum(SpatialAndBatch);

@@ -23,6 +23,7 @@ public static class WeightTransfer
         var excluded = new List<string>();
         var mismatched = new List<string>();
         var missing = new List<string>();
+        var adapted = new List<string>();
         var targetDict = target.state_dict();
 
         using (no_grad())
@@ -51,6 +52,7 @@ public static class WeightTransfer
                 {
                     dst.copy_(src.to(dst.dtype, dst.device).expand(dst.shape).div(dst.shape[1]));
                     loaded.Add(name);
+                    adapted.Add($"{name} (1 → {dst.shape[1]} channels)");
                 }
                 else
                 {
@@ -59,7 +61,7 @@ public static class WeightTransfer
             }
         }
         var unused = source.Keys.Where(k => !targetDict.ContainsKey(k)).ToList();
-        return new WeightTransferReport(loaded, excluded, mismatched, missing, unused);
+        return new WeightTransferReport(loaded, excluded, mismatched, missing, unused) { AdaptedInputChannels = adapted };
     }
 
     private static bool IsChannelAdaptable(long[] src, long[] dst) =>

@@ -13,8 +13,13 @@ public sealed record WeightTransferReport(
     IReadOnlyList<string> MissingInSource,
     IReadOnlyList<string> UnusedSource)
 {
+    /// <summary>Loaded entries whose single input channel was repeated across the target's C channels and divided by C
+    /// (a single-channel pre-training stem into a multi-channel network): "name (1 → C channels)".</summary>
+    public IReadOnlyList<string> AdaptedInputChannels { get; init; } = [];
+
     /// <summary>One line for logs.</summary>
     public override string ToString() =>
         $"loaded {Loaded.Count}, excluded {Excluded.Count}, shape-mismatched {Mismatched.Count}, missing in source {MissingInSource.Count}, unused source {UnusedSource.Count}" +
+        (AdaptedInputChannels.Count > 0 ? $"; repeated across the input channels and divided by their number: {string.Join(", ", AdaptedInputChannels)}" : "") +
         (Mismatched.Count > 0 ? $" (mismatched: {string.Join("; ", Mismatched.Take(5))}{(Mismatched.Count > 5 ? "; …" : "")})" : "");
 }

@@ -5,7 +5,8 @@ namespace Spark3D.Training.Catalogs;
 
 /// <summary>Raw NIfTI files found recursively below a folder (<c>spark3d pretrain --data RAW</c>), found and named
 /// exactly as <c>spark3d preprocess</c> finds and names them (<see cref="VolumeSourceScanner.ScanFolder"/>, ids by
-/// <see cref="VolumeIds"/>), sorted ordinally by id so the order is stable between runs.</summary>
+/// <see cref="VolumeIds"/>; of an nnU-Net dataset folder only imagesTr/, and imagesTs/ when asked), sorted ordinally by id
+/// so the order is stable between runs.</summary>
 public sealed class NiftiFolderCatalog : IVolumeCatalog
 {
     private NiftiFolderCatalog(string directory, IReadOnlyList<VolumeRef> volumes)
@@ -21,11 +22,11 @@ public sealed class NiftiFolderCatalog : IVolumeCatalog
     public IReadOnlyList<VolumeRef> Volumes { get; }
 
     /// <summary>Lists <paramref name="dir"/>; throws <see cref="DirectoryNotFoundException"/> when it is missing.</summary>
-    public static NiftiFolderCatalog Open(string dir)
+    public static NiftiFolderCatalog Open(string dir, bool includeTestImages = false)
     {
         ArgumentException.ThrowIfNullOrEmpty(dir);
         if (!System.IO.Directory.Exists(dir)) throw new DirectoryNotFoundException($"NIfTI folder '{dir}' does not exist.");
-        var volumes = VolumeSourceScanner.ScanFolder(dir)
+        var volumes = VolumeSourceScanner.ScanFolder(dir, includeTestImages)
             .Select(s => new VolumeRef(s.Id, s.SourcePath))
             .OrderBy(v => v.Id, StringComparer.Ordinal)
             .ToList();

@@ -57,7 +57,9 @@ public static class PretrainedWeights
                 else if (name.StartsWith(MaePrefix, StringComparison.Ordinal)) source[name[MaePrefix.Length..]] = tensor;
                 else source["spark." + name] = tensor; // mask tokens, densify convs: reported as unused
             }
-            return WeightTransfer.Load(network, source, includeDecoder ? WeightFilters.EncoderAndDecoder : WeightFilters.EncoderOnly);
+            // A single-channel pre-training stem fills a C-channel network: repeated across channels, divided by C.
+            return WeightTransfer.Load(network, source, includeDecoder ? WeightFilters.EncoderAndDecoder : WeightFilters.EncoderOnly,
+                adaptInputChannels: true);
         }
         finally
         {

@@ -24,6 +24,8 @@ namespace Spark3D.Training.Engines;
 /// <param name="ClassNames">Names of the classes 0..C-1 (per-class Dice tags); null = their numbers.</param>
 /// <param name="DeepSupervision">Train every decoder resolution's head with nnU-Net's weighted loss (<see cref="Model.Losses.DeepSupervisionLoss"/>);
 /// false: the full-resolution head only. Checkpoints are the same either way (every head always exists).</param>
+/// <param name="IgnoreLabel">Label value of unannotated voxels (dataset.json's <c>ignore</c>): no loss there; null = none.</param>
+/// <param name="InputChannels">Image channels the network takes (dataset.json's channel_names).</param>
 public sealed record SegmentationEngineOptions(
     string Preset,
     int NumClasses,
@@ -43,4 +45,7 @@ public sealed record SegmentationEngineOptions(
     string? TensorBoardDirectory = null,
     int ScalarsEverySteps = 10,
     IReadOnlyList<string>? ClassNames = null,
-    bool DeepSupervision = false);
+    bool DeepSupervision = false,
+
+    int? IgnoreLabel = null,
+    int InputChannels = 1);

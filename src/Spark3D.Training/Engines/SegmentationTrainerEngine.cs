@@ -26,8 +26,8 @@ public sealed class SegmentationTrainerEngine : ITrainerEngine
     private readonly SegmentationEngineOptions _options;
     private readonly MixedPrecisionNetwork<ResidualEncoderUNet> _precision;
     private readonly ResidualEncoderUNet _network; // the fp32 masters
-    private readonly DiceCELoss _loss = new();
-    private readonly DeepSupervisionLoss _deepLoss = new();
+    private readonly DiceCELoss _loss;
+    private readonly DeepSupervisionLoss _deepLoss;
     private readonly CheckpointStore _store;
     private readonly Device _device;
     private OptimizerHelper? _optimizer;
@@ -42,9 +42,11 @@ public sealed class SegmentationTrainerEngine : ITrainerEngine
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
+        _loss = new DiceCELoss(ignoreLabel: options.IgnoreLabel);
+        _deepLoss = new DeepSupervisionLoss(options.IgnoreLabel);
         _device = options.Device ?? CPU;
         random.manual_seed(options.Seed);
-        _network = ResidualEncoderUNet.FromPreset(options.Preset, 1, options.NumClasses);
+        _network = ResidualEncoderUNet.FromPreset(options.Preset, options.InputChannels, options.NumClasses);
         _network.InitializeHe();
         if (options.Pretrained is not null)
         {
@@ -54,7 +56,7 @@ public sealed class SegmentationTrainerEngine : ITrainerEngine
         }
         _network.to(_device);
         _precision = MixedPrecisionNetwork<ResidualEncoderUNet>.Create(_network, options.ComputeDType,
-            () => ResidualEncoderUNet.FromPreset(options.Preset, 1, options.NumClasses, _device));
+            () => ResidualEncoderUNet.FromPreset(options.Preset, options.InputChannels, options.NumClasses, _device));
         _precision.Train();
         _store = new CheckpointStore(options.CheckpointDirectory, options.KeepLast);
         if (options.TensorBoardDirectory is { } tb) _tensorBoard = new TensorBoardLog(tb);
@@ -205,21 +207,26 @@ public sealed class SegmentationTrainerEngine : ITrainerEngine
     {
         var batch = _batch ?? throw new InvalidOperationException("No batch set for the training step.");
         var first = batch.Patches[0];
-        int n = batch.Count, voxels = first.VoxelCount;
-        var images = new float[(long)n * voxels];
+        int n = batch.Count, voxels = first.VoxelCount, channels = first.Channels;
+        if (channels != _options.InputChannels)
+            throw new InvalidDataException($"A patch has {channels} channel(s); the network takes {_options.InputChannels}.");
+        var images = new float[(long)n * channels * voxels];
         var labels = new long[(long)n * voxels];
         for (int b = 0; b < n; b++)
         {
             var p = batch.Patches[b];
             var l = p.Labels ?? throw new InvalidOperationException("A fine-tuning patch has no label map.");
-            Array.Copy(p.Voxels, 0, images, (long)b * voxels, voxels);
+            Array.Copy(p.Voxels, 0, images, (long)b * channels * voxels, (long)channels * voxels);
             for (int i = 0; i < voxels; i++) labels[(long)b * voxels + i] = (long)MathF.Round(l[i]);
         }
         var s = first.Shape; // X fastest = a C-order (Z, Y, X) tensor
-        var x = tensor(images, [n, 1, s.Z, s.Y, s.X]).to(_device);
+        var x = tensor(images, [n, channels, s.Z, s.Y, s.X]).to(_device);
         var y = tensor(labels, [n, s.Z, s.Y, s.X]).to(_device);
-        if (y.max().item<long>() >= _options.NumClasses || y.min().item<long>() < 0)
-            throw new InvalidDataException($"A label map holds values outside [0, {_options.NumClasses - 1}].");
+        var outside = y.lt(0).logical_or(y.ge(_options.NumClasses));
+        if (_options.IgnoreLabel is { } ignore) outside = outside.logical_and(y.ne(ignore));
+        if (outside.any().item<bool>())
+            throw new InvalidDataException($"A label map holds values outside [0, {_options.NumClasses - 1}]" +
+                                           (_options.IgnoreLabel is { } ig ? $" and the ignore label {ig}." : "."));
         var input = _precision.ToCompute(x);
         if (_options.DeepSupervision)
         {

@@ -11,12 +11,17 @@ namespace Spark3D.Training.Patches;
 /// <param name="Augmentation">nnU-Net's training augmentation (spatial steps applied to image and labels alike); null means
 /// <see cref="SegmentationAugmentationOptions.NnUNet"/>.</param>
 /// <param name="CacheCapacity">Preprocessed cases kept in memory (LRU).</param>
+/// <param name="IgnoreLabel">Label value of unannotated voxels; never a foreground class to centre patches on.</param>
+/// <param name="ChannelCt">Per input channel: CT normalisation properties (a CT channel), or null for z-score; null or
+/// empty = every channel z-scored.</param>
 public sealed record LabelledPatchOptions(
     PreprocessOptions Preprocess,
     Shape3 PatchSize,
     double ForegroundProbability = 0.33,
     SegmentationAugmentationOptions? Augmentation = null,
-    int CacheCapacity = 8)
+    int CacheCapacity = 8,
+    int? IgnoreLabel = null,
+    IReadOnlyList<CtIntensityProperties?>? ChannelCt = null)
 {
     /// <summary>Throws <see cref="ArgumentException"/> naming the first bad value.</summary>
     public LabelledPatchOptions Validate()

@@ -19,7 +19,7 @@ public sealed class LabelledPatchProducer : IPatchProducer
 {
     private readonly LabelledVolumeCatalog _catalog;
     private readonly LabelledPatchOptions _options;
-    private readonly VolumePreprocessor _preprocessor;
+    private readonly CasePreprocessor _preprocessor;
     private readonly RandomPatchSampler _sampler;
     private readonly LeasedLruCache<PreprocessedCase> _cache;
     private readonly SegmentationAugmenter _augmenter;
@@ -30,7 +30,7 @@ public sealed class LabelledPatchProducer : IPatchProducer
         ArgumentNullException.ThrowIfNull(catalog);
         _catalog = catalog;
         _options = options.Validate();
-        _preprocessor = new VolumePreprocessor(options.Preprocess);
+        _preprocessor = new CasePreprocessor(options.Preprocess, options.ChannelCt);
         _sampler = new RandomPatchSampler(options.PatchSize);
         _cache = new LeasedLruCache<PreprocessedCase>(options.CacheCapacity, release: null);
         _augmenter = new SegmentationAugmenter(options.Augmentation ?? SegmentationAugmentationOptions.NnUNet);
@@ -49,20 +49,36 @@ public sealed class LabelledPatchProducer : IPatchProducer
         var origin = _sampler.SampleOrigin(c.Image.Shape, rng, classVoxels, _options.ForegroundProbability);
         var size = _options.PatchSize;
         // The augmentation draws come after the origin's, from the same generator: a seeded patch is reproducible.
-        var (image, labels) = _augmenter.Extract(new VolumeCropSource(c.Image), new VolumeCropSource(c.Labels), origin, size, rng);
-        return new Patch(image, size, labels) { Origin = origin };
+        var (crops, labels) = _augmenter.Extract(c.Channels.Select(ch => (IVolumeCropSource)new VolumeCropSource(ch)).ToList(),
+            new VolumeCropSource(c.Labels), origin, size, rng);
+        var image = crops.Length == 1 ? crops[0] : Concat(crops);
+        return new Patch(image, size, labels) { Origin = origin, Channels = crops.Length };
     }
 
     /// <summary>Reads and preprocesses one case (also used by tests).</summary>
     public PreprocessedCase Load(VolumeRef volume)
     {
         string labelPath = _catalog.LabelPathOf(volume.Id);
-        var image = NiftiReader.Read(volume.Path).Volume;
+        var paths = _catalog.ChannelPathsOf(volume.Id);
+        var images = paths.Select(p => NiftiReader.Read(p).Volume).ToList();
         var labels = NiftiReader.Read(labelPath).Volume;
-        if (labels.Shape != image.Shape)
-            throw new InvalidDataException($"{labelPath}: label map shape {labels.Shape} differs from the image's {image.Shape} ({volume.Path}).");
-        var (processed, record) = _preprocessor.Process(image);
+        for (int c = 0; c < images.Count; c++)
+            if (images[c].Shape != labels.Shape)
+                throw new InvalidDataException($"{paths[c]}: image shape {images[c].Shape} differs from the label map's {labels.Shape} ({labelPath}).");
+        var (processed, record) = _preprocessor.Process(images);
         var processedLabels = VolumePreprocessor.ProcessLabels(labels, record);
-        return new PreprocessedCase(processed, processedLabels, PreprocessedCase.FindForeground(processedLabels));
+        return new PreprocessedCase(processed[0], processedLabels, PreprocessedCase.FindForeground(processedLabels, _options.IgnoreLabel))
+        {
+            Channels = processed,
+        };
+    }
+
+    /// <summary>Channel-major (C, Z, Y, X) voxels of C equally long crops.</summary>
+    private static float[] Concat(IReadOnlyList<float[]> crops)
+    {
+        int n = crops[0].Length;
+        var all = new float[(long)n * crops.Count];
+        for (int c = 0; c < crops.Count; c++) Array.Copy(crops[c], 0, all, (long)c * n, n);
+        return all;
     }
 }

@@ -9,11 +9,21 @@ namespace Spark3D.Training.Patches;
 /// <param name="ForegroundByClass">Per foreground class present, voxel coordinates (possibly subsampled); empty lists are removed.</param>
 public sealed record PreprocessedCase(Volume Image, Volume Labels, IReadOnlyList<IReadOnlyList<(int x, int y, int z)>> ForegroundByClass)
 {
+    private readonly IReadOnlyList<Volume>? _channels;
+
+    /// <summary>Every preprocessed input channel on one grid, channel 0 = <see cref="Image"/>.</summary>
+    public IReadOnlyList<Volume> Channels
+    {
+        get => _channels ?? [Image];
+        init => _channels = value;
+    }
+
     /// <summary>At most this many voxels are kept per class (evenly strided), like nnU-Net's class-location cap.</summary>
     public const int MaxVoxelsPerClass = 20_000;
 
-    /// <summary>Collects the voxel coordinates of every label &gt; 0 in <paramref name="labels"/>.</summary>
-    public static IReadOnlyList<IReadOnlyList<(int x, int y, int z)>> FindForeground(Volume labels)
+    /// <summary>Collects the voxel coordinates of every label &gt; 0 in <paramref name="labels"/> except
+    /// <paramref name="ignoreLabel"/> (unannotated voxels are no class to oversample).</summary>
+    public static IReadOnlyList<IReadOnlyList<(int x, int y, int z)>> FindForeground(Volume labels, int? ignoreLabel = null)
     {
         var byClass = new SortedDictionary<int, List<(int, int, int)>>();
         var s = labels.Shape;
@@ -23,7 +33,7 @@ public sealed record PreprocessedCase(Volume Image, Volume Labels, IReadOnlyList
                 for (int x = 0; x < s.X; x++, i++)
                 {
                     int label = (int)MathF.Round(v[i]);
-                    if (label <= 0) continue;
+                    if (label <= 0 || label == ignoreLabel) continue;
                     if (!byClass.TryGetValue(label, out var list)) byClass[label] = list = [];
                     list.Add((x, y, z));
                 }

@@ -51,3 +51,26 @@ public class DiceCELossTests
         Assert.Throws<ArgumentException>(() => new DiceCELoss().forward(logits, bad));
     }
 }
+
+public class DiceCELossIgnoreLabelTests
+{
+    [Fact]
+    public void Ignored_voxels_change_neither_term()
+    {
+        TorchSharp.torch.manual_seed(5);
+        var logits = TorchSharp.torch.randn([2, 3, 4, 4, 4]);
+        var labels = TorchSharp.torch.randint(0, 3, [2, 4, 4, 4]);
+        var ignored = labels.clone();
+        ignored[0, 0] = TorchSharp.torch.tensor(7L); // one slab unannotated
+        var slab = TorchSharp.torch.zeros([2, 1, 4, 4, 4]);
+        slab[0, 0, 0] = TorchSharp.torch.tensor(1f);
+        var other = logits + slab * TorchSharp.torch.randn([2, 3, 4, 4, 4]) * 10; // logits change only there
+        using var loss = new Spark3D.Model.Losses.DiceCELoss(ignoreLabel: 7);
+        double a = loss.forward(logits, ignored).item<float>(), b = loss.forward(other, ignored).item<float>();
+        Assert.Equal(a, b, 5);
+        // Without the ignore label the same change moves the loss.
+        using var plain = new Spark3D.Model.Losses.DiceCELoss();
+        Assert.NotEqual(plain.forward(logits, labels).item<float>(), plain.forward(other, labels).item<float>());
+        Assert.Throws<ArgumentException>(() => new Spark3D.Model.Losses.DiceCELoss(ignoreLabel: 2).forward(logits, labels));
+    }
+}
