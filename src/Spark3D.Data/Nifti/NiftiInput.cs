@@ -51,7 +51,9 @@ internal sealed class NiftiInput : IDisposable
         FileStream fs;
         try
         {
-            fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+            // A one-page buffer: the header and extension reads come from it; voxel reads are large and bypass it (a 64 KiB
+            // buffer cost a 64 KiB allocation and copy per open, more than a small file's whole decode).
+            fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 4096, FileOptions.SequentialScan);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {

@@ -155,7 +155,7 @@ public sealed class OrientationTransform
     {
         var (start, sx, sy, sz) = Steps();
         long origin = start + offset.X * sx + offset.Y * sy + offset.Z * sz;
-        var output = GC.AllocateUninitializedArray<float>(checked((int)size.Count));
+        var output = VoxelArrays.Allocate(size.Count);
         Parallel.For(0, size.Z, z =>
         {
             for (int y = 0; y < size.Y; y++)

@@ -28,7 +28,7 @@ public static class Resampler
         // Same shape means zoom 1 on every axis: samples sit on the voxel centres, where all three modes
         // (the B-spline interpolates its data) return the input values.
         if (outputShape == v.Shape) return new Volume((float[])v.Voxels.Clone(), v.Shape, spacing, affine);
-        var output = GC.AllocateUninitializedArray<float>(checked((int)outputShape.Count));
+        var output = VoxelArrays.Allocate(outputShape.Count);
         if (mode == Interpolation.Nearest) SampleNearest(v.Voxels, v.Shape, output, outputShape);
         else
         {
@@ -51,7 +51,7 @@ public static class Resampler
         if (outputShape == si || mode == Interpolation.CubicBSpline)
         {
             // Zoom 1: the (normalised) voxels themselves. Cubic needs a contiguous copy for its prefilter anyway.
-            var copy = outputShape == si ? output : GC.AllocateUninitializedArray<float>(checked((int)si.Count));
+            var copy = outputShape == si ? output : VoxelArrays.Allocate(si.Count);
             Parallel.For(0, si.Z, z =>
             {
                 var scratch = source.NewScratch();

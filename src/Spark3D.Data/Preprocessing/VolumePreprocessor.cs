@@ -35,7 +35,7 @@ public sealed class VolumePreprocessor
     {
         ArgumentNullException.ThrowIfNull(image);
         var (voxels, record) = Process(VoxelSource.Of(image.Voxels), image.Shape, image.Spacing, image.Affine, timings,
-            n => GC.AllocateUninitializedArray<float>(n));
+            n => VoxelArrays.Allocate(n));
         return (new Volume(voxels, record.Shape, record.Spacing, record.Affine), record);
     }
 
@@ -104,7 +104,7 @@ public sealed class VolumePreprocessor
         var view = o.ViewOrCopy(VoxelSource.Of(labels.Voxels), box.Offset, box.Size);
         var affine = box.CroppedAffine(o.OutputAffine(labels.Affine));
         var spacing = o.OutputSpacing(labels.Spacing);
-        var voxels = GC.AllocateUninitializedArray<float>(checked((int)record.Shape.Count));
+        var voxels = VoxelArrays.Allocate(record.Shape.Count);
         Resampler.Resample(view, null, record.Shape, Interpolation.Nearest, voxels);
         if (box.Size == record.Shape) return new Volume(voxels, box.Size, spacing, affine);
         return new Volume(voxels, record.Shape, ResampleGrid.OutputSpacing(box.Size, spacing, record.Shape),

@@ -18,7 +18,7 @@ public static class ZScoreNormalizer
         bool foregroundOnly = options.Mode == ZScoreMode.Nonzero;
         var view = VoxelView.Of(v.Voxels, v.Shape);
         var stats = Measure(view, foregroundOnly, options.MinStd);
-        var dst = GC.AllocateUninitializedArray<float>(v.Voxels.Length);
+        var dst = VoxelArrays.Allocate(v.Voxels.Length);
         NormalizeInto(view, stats, foregroundOnly, dst);
         return (v.WithVoxels(dst), stats);
     }
