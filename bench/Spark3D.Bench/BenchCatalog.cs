@@ -7,6 +7,7 @@ internal static class BenchCatalog
     {
         ["resample"] = ResampleBench.Run,
         ["nifti-decode"] = NiftiDecodeBench.Run,
+        ["preprocess-e2e"] = PreprocessE2EBench.Run,
         ["cache-crop"] = CacheCropBench.Run,
         ["train-step"] = TrainStepBench.Run,
         ["cluster-scaling"] = ClusterScalingBench.Run,
