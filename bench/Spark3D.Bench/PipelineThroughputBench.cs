@@ -34,12 +34,15 @@ internal static class PipelineThroughputBench
             Console.WriteLine(F($"cache: {catalog.Volumes.Count} phantom volumes (z-scored, upsampled to 176×192×184, lz4+shuffle 32³ chunks) built in {sw.Elapsed.TotalSeconds:f1} s"));
             Console.WriteLine(F($"cores {Environment.ProcessorCount}, preprocessor pool {pool}, batch {batch}, mask 16³ blocks 75 %, no-op trainer (step {stepMs} ms), {seconds} s per row after {warmup} s warm-up"));
             Console.WriteLine();
-            Console.WriteLine("| patch | augmentation | masked patches/s | batches/s | trainer data-wait fraction | mean channel depths vol/patch/batch |");
-            Console.WriteLine("|---|---|---|---|---|---|");
-            foreach (int size in new[] { 64, 160 })
-                foreach (bool aug in new[] { true, false })
-                    Measure(catalog, new Shape3(size, size, size), aug, batch, pool, stepMs, seconds, warmup, Path.Combine(dir, $"run-{size}-{aug}"));
-            Console.WriteLine();
+            if (!args.Contains("--profile-only"))
+            {
+                Console.WriteLine("| patch | augmentation | masked patches/s | batches/s | trainer data-wait fraction | mean channel depths vol/patch/batch |");
+                Console.WriteLine("|---|---|---|---|---|---|");
+                foreach (int size in new[] { 64, 160 })
+                    foreach (bool aug in new[] { true, false })
+                        Measure(catalog, new Shape3(size, size, size), aug, batch, pool, stepMs, seconds, warmup, Path.Combine(dir, $"run-{size}-{aug}"));
+                Console.WriteLine();
+            }
             ProfileSinglePatch(catalog.Volumes[0].Path);
             return 0;
         }
