@@ -16,7 +16,7 @@ namespace Spark3D.Bench;
 /// trainer) from a chunked cache, with a trainer engine that only consumes and counts batches, at 64³ and 160³ patches,
 /// with and without the spatial augmentation. The cache holds phantoms z-scored and upsampled to ≥ 176³ so a 160³ patch
 /// needs no padding. Usage: pipeline-throughput [--volumes 6] [--seconds 20] [--warmup 4] [--batch 2]
-/// [--pool N (default: cores)] [--step-ms 0 (simulated trainer step)] [--dir /tmp/x]
+/// [--pool N (default: cores)] [--step-ms 0 (simulated trainer step)] [--sizes 64,160] [--aug on,off] [--profile-only] [--dir /tmp/x]
 /// </summary>
 internal static class PipelineThroughputBench
 {
@@ -38,8 +38,10 @@ internal static class PipelineThroughputBench
             {
                 Console.WriteLine("| patch | augmentation | masked patches/s | batches/s | trainer data-wait fraction | mean channel depths vol/patch/batch |");
                 Console.WriteLine("|---|---|---|---|---|---|");
-                foreach (int size in new[] { 64, 160 })
-                    foreach (bool aug in new[] { true, false })
+                var sizes = BenchArgs.String(args, "--sizes", "64,160").Split(',').Select(int.Parse);
+                var augs = BenchArgs.String(args, "--aug", "on,off").Split(',').Select(a => a == "on");
+                foreach (int size in sizes)
+                    foreach (bool aug in augs)
                         Measure(catalog, new Shape3(size, size, size), aug, batch, pool, stepMs, seconds, warmup, Path.Combine(dir, $"run-{size}-{aug}"));
                 Console.WriteLine();
             }
