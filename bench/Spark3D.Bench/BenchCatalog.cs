@@ -9,6 +9,7 @@ internal static class BenchCatalog
         ["nifti-decode"] = NiftiDecodeBench.Run,
         ["preprocess-e2e"] = PreprocessE2EBench.Run,
         ["cache-crop"] = CacheCropBench.Run,
+        ["cache-dtype"] = CacheDtypeBench.Run,
         ["train-step"] = TrainStepBench.Run,
         ["cluster-scaling"] = ClusterScalingBench.Run,
         ["pipeline-throughput"] = PipelineThroughputBench.Run,

@@ -7,7 +7,7 @@ using Spark3D.Data.Nifti;
 namespace Spark3D.Bench;
 
 /// <summary>
-/// `preprocess-e2e [--reps 5] [--set mricron|nibabel|all] [--jobs 1,N] [--spark3d PATH]`: the real program,
+/// `preprocess-e2e [--reps 5] [--set mricron|nibabel|all] [--jobs 1,N] [--spark3d PATH] [--baseline PATH]`: the real program,
 /// `dotnet spark3d.dll preprocess --input DIR --output DIR -j J --timings` (as users run it: its own JIT settings,
 /// start-up and jemalloc re-exec included), against a plain Python pipeline (bench/python/preprocess_e2e.py: nibabel
 /// load, as_closest_canonical, crop to nonzero, z-score over nonzero voxels, scipy zoom(order=1) to 1 mm, np.save)
@@ -19,6 +19,8 @@ namespace Spark3D.Bench;
 /// (same grid, max |difference| of the z-scored voxels).
 /// Sets: mricron = ch2better, ch2, ch2bet, inia19-t1-brain, aal (/usr/share/mricron/templates); nibabel = the 3-D/4-D
 /// NIfTI files of nibabel's test data that the Python pipeline can load (volume 0 of 4-D files on both sides).
+/// `--baseline PATH` adds another spark3d.dll (e.g. a build of main) as a third side of every rotation, without
+/// --timings, for before/after numbers from the same run.
 /// Build first: dotnet build Spark3D.sln -c Release.
 /// </summary>
 internal static class PreprocessE2EBench
@@ -43,6 +45,8 @@ internal static class PreprocessE2EBench
         string root = RepoRoot();
         string spark3d = BenchArgs.String(args, "--spark3d", Path.Combine(root, "src/Spark3D.Host/bin/Release/net10.0/spark3d.dll"));
         string script = Path.Combine(root, "bench/python/preprocess_e2e.py");
+        string? baseline = BenchArgs.String(args, "--baseline", "") is { Length: > 0 } b ? b : null;
+        if (baseline is not null && !File.Exists(baseline)) { Console.Error.WriteLine($"{baseline} not found"); return 2; }
         if (!File.Exists(spark3d)) { Console.Error.WriteLine($"{spark3d} not found: dotnet build Spark3D.sln -c Release first"); return 2; }
         if (!File.Exists("/usr/bin/time")) { Console.Error.WriteLine("/usr/bin/time not found (apt-get install time)"); return 2; }
 
@@ -66,7 +70,7 @@ internal static class PreprocessE2EBench
                 foreach (string f in files) File.CreateSymbolicLink(Path.Combine(input, Path.GetFileName(f)), f);
                 Console.WriteLine();
                 Console.WriteLine($"set {name}: {string.Join(", ", files.Select(Path.GetFileName))}");
-                foreach (int j in jobs) Measure(name, files, input, work, j, reps, spark3d, script);
+                foreach (int j in jobs) Measure(name, files, input, work, j, reps, spark3d, script, baseline);
             }
             Console.WriteLine($"\nload after: {BenchEnvironment.LoadAverage()}");
             return 0;
@@ -89,7 +93,7 @@ internal static class PreprocessE2EBench
         public double Cpu => User + Sys;
     }
 
-    private static void Measure(string set, List<string> files, string input, string work, int jobs, int reps, string spark3d, string script)
+    private static void Measure(string set, List<string> files, string input, string work, int jobs, int reps, string spark3d, string script, string? baseline)
     {
         string oursOut = Path.Combine(work, $"{set}-ours"), pyOut = Path.Combine(work, $"{set}-py");
         RunResult Ours()
@@ -102,16 +106,23 @@ internal static class PreprocessE2EBench
             if (Directory.Exists(pyOut)) Directory.Delete(pyOut, recursive: true);
             return Timed("/usr/bin/python3", [script, pyOut, "-j", jobs.ToString(CultureInfo.InvariantCulture), .. files], work);
         }
+        string baseOut = Path.Combine(work, $"{set}-base");
+        RunResult Base()
+        {
+            if (Directory.Exists(baseOut)) Directory.Delete(baseOut, recursive: true);
+            return Timed("dotnet", [baseline!, "preprocess", "--input", input, "--output", baseOut, "-j", jobs.ToString(CultureInfo.InvariantCulture)], work);
+        }
         Ours();
         Python(); // warm-up: page cache, dotnet's and Python's own files
+        if (baseline is not null) Base();
         var ours = new List<RunResult>();
         var py = new List<RunResult>();
+        var before = new List<RunResult>();
         string loadBefore = BenchEnvironment.LoadAverage();
+        var sides = new List<Action> { () => ours.Add(Ours()), () => py.Add(Python()) };
+        if (baseline is not null) sides.Add(() => before.Add(Base()));
         for (int r = 0; r < reps; r++)
-        {
-            if (r % 2 == 0) { ours.Add(Ours()); py.Add(Python()); }
-            else { py.Add(Python()); ours.Add(Ours()); }
-        }
+            for (int k = 0; k < sides.Count; k++) sides[(r + k) % sides.Count](); // rotate who goes first
 
         double oursWall = Median(ours.Select(o => o.Wall)), pyWall = Median(py.Select(p => p.Wall));
         double pairRatio = Median(ours.Zip(py, (o, p) => p.Wall / o.Wall));
@@ -123,6 +134,11 @@ internal static class PreprocessE2EBench
         Console.WriteLine("|---|---|---|---|---|");
         Console.WriteLine(F($"| spark3d preprocess | {oursWall:F3} | {Median(ours.Select(o => o.Cpu)):F3} | {Median(ours.Select(o => o.Sys)):F3} | {rss:F0} |"));
         Console.WriteLine(F($"| Python (nibabel + scipy) | {pyWall:F3} | {Median(py.Select(p => p.Cpu)):F3} | {Median(py.Select(p => p.Sys)):F3} | {Median(py.Select(p => p.RssMb)):F0} |"));
+        if (before.Count > 0)
+        {
+            Console.WriteLine(F($"| before ({baseline}) | {Median(before.Select(o => o.Wall)):F3} | {Median(before.Select(o => o.Cpu)):F3} | {Median(before.Select(o => o.Sys)):F3} | {Median(before.Select(o => o.RssMb)):F0} |"));
+            Console.WriteLine(F($"before: {Median(before.Zip(py, (o, p) => p.Wall / o.Wall)):F2}x Python (median of paired ratios); now {Median(before.Select(o => o.Wall)) / oursWall:F2}x faster than before"));
+        }
         bool speedOk = pairRatio >= SpeedGoal, rssOk = rss <= RssGoal * largestGrid;
         Console.WriteLine(F($"speed-up (median of paired wall ratios): {pairRatio:F2}x (ratio of medians {pyWall / oursWall:F2}x; goal ≥ {SpeedGoal}x{(jobs == 1 && set == "mricron" ? speedOk ? " ok" : " MISS" : ", goal set on the mricron set at -j 1")})"));
         Console.WriteLine(F($"peak RSS: {rss:F0} MB = {rss / largestGrid:F2}x the largest float32 grid ({largestGrid:F1} MB, {grids}); goal ≤ {RssGoal}x{(rssOk ? " ok" : " MISS")}"));
