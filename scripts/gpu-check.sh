@@ -11,12 +11,14 @@
 # lacks, and if any, rebuild it from TorchSharp's sources against this torch (plan B) and keep whichever library passes
 # a CUDA smoke step; (d) the ResEnc-L SparK step at 160^3 x 2 (fp32 and bf16) ours vs PyTorch, median of 10 after 3
 # warm-ups, with peak GPU memory and a per-phase profile, then `spark3d pretrain --device cuda` on phantoms fed by 14
-# preprocessors; (e) one summary table at the end (also $OUT/summary.md).
+# preprocessors; then (d3) `spark3d finetune --pretrained` that run, `predict` and `evaluate` on labelled phantoms on
+# the GPU; (e) one summary table at the end (also $OUT/summary.md).
 #
 # Without a GPU (nvidia-smi missing) it is a dry run on CPU with the tiny preset and small patches, to test the
 # script itself. Knobs: SPARK3D_PYTHON (python with torch; default python3), SPARK3D_TORCH_DIR (a folder with lib/ and
 # include/ instead of that python's torch), GPU_CHECK_DEVICE (cuda|cpu), GPU_CHECK_BUDGET_S (default 450),
-# GPU_CHECK_FORCE_PLAN_B=1, GPU_CHECK_PRETRAIN_STEPS (default 150).
+# GPU_CHECK_FORCE_PLAN_B=1, GPU_CHECK_PRETRAIN_STEPS (default 150), GPU_CHECK_STAGES (default "bench pretrain finetune"),
+# GPU_CHECK_PRETRAIN_DTYPE (fp32|bf16), GPU_CHECK_FINETUNE_STEPS (default 60).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
@@ -32,6 +34,8 @@ rows=()
 row() { rows+=("$1|$2"); }
 
 python=${SPARK3D_PYTHON:-python3}
+stages=" ${GPU_CHECK_STAGES:-bench pretrain finetune} "   # which of (d1) bench, (d2) pretrain, (d3) finetune to run
+pretrain_dtype=${GPU_CHECK_PRETRAIN_DTYPE:-fp32}         # (d2) in fp32 or bf16
 device=${GPU_CHECK_DEVICE:-}
 if [[ -z $device ]]; then command -v nvidia-smi >/dev/null && nvidia-smi -L >/dev/null 2>&1 && device=cuda || device=cpu; fi
 if [[ $device == cuda ]]; then
@@ -161,8 +165,9 @@ if ! smoke stock; then
 fi
 row "libLibTorchSharp.so used" "$choice"
 
-section "(d1) SparK step $preset ${patch}^3 x $batch on $device: ours vs PyTorch ($(left) s left)"
+[[ $stages == *" bench "* ]] && section "(d1) SparK step $preset ${patch}^3 x $batch on $device: ours vs PyTorch ($(left) s left)"
 for dtype in fp32 bf16; do
+  [[ $stages == *" bench "* ]] || break
   [[ $(left) -gt 150 ]] || { echo "skipping $dtype: time"; continue; }
   timeout $(( $(left) - 100 )) "$app/Spark3D.Bench" train-step --presets $preset --patch $patch --batch $batch \
     --threads "$threads" --steps $steps --warmup $warmup --device "$device" --dtype $dtype --libtorch-path "$torch_lib" \
@@ -172,14 +177,16 @@ for dtype in fp32 bf16; do
     "$(echo "$line" | awk '{print $2" / "$3" / "$4" / "$7" / "$8" ("$9")"}')"
 done
 
-section "(d2) spark3d pretrain --device $device, $preset ${patch}^3, $pre_steps steps, $preprocessors preprocessors ($(left) s left)"
 data=$run_root/phantoms
-"$app/spark3d" phantoms --count $phantoms --output "$data" | tail -1
 run=$run_root/pretrain
+if [[ $stages == *" pretrain "* ]]; then
+section "(d2) spark3d pretrain --device $device, $preset ${patch}^3, $pretrain_dtype, $pre_steps steps, $preprocessors preprocessors ($(left) s left)"
+"$app/spark3d" phantoms --count $phantoms --output "$data" | tail -1
 if [[ $(left) -gt 60 ]]; then
   timeout $(( $(left) - 25 )) "$app/spark3d" pretrain --run-dir "$run" --data "$data" --preset $preset --patch $patch \
     --batch $batch --steps "$pre_steps" --device "$device" "${ts_opts[@]}" \
     -D spark3d.pipeline.preprocessors=$preprocessors -D spark3d.pipeline.metrics-every=10 \
+    -D spark3d.model.device.bf16=$([[ $pretrain_dtype == bf16 ]] && echo true || echo false) \
     -D spark3d.pipeline.checkpoint-every=100000 2>&1 | grep -v -E '^\[INFO\]' | tail -25
   cp "$run/summary.json" "$OUT/pretrain-summary.json" 2>/dev/null
   cp "$run/metrics.jsonl" "$OUT/pretrain-metrics.jsonl" 2>/dev/null
@@ -196,12 +203,43 @@ print(f"{s['steps_this_run']} steps, loss {s['loss_first']:.3f} -> {s['loss_last
       f"(after step 10: {100 * wait:.1f} %), median step {step_s:.3f} s = {batch / step_s:.2f} patches/s, "
       f"{s['elapsed_seconds']:.0f} s wall, restarts {s['restarts']}")
 PY
-    row "pretrain $device" "$(tail -1 "$run_root/pretrain-row.txt")"
+    row "pretrain $device $pretrain_dtype" "$(tail -1 "$run_root/pretrain-row.txt")"
   else
-    row "pretrain $device" "no summary.json (see gpu-check.log)"
+    row "pretrain $device $pretrain_dtype" "no summary.json (see gpu-check.log)"
   fi
 else
   row "pretrain $device" "skipped: time"
+fi
+fi
+
+if [[ $stages == *" finetune "* ]]; then
+  section "(d3) spark3d finetune --pretrained (the run above) and predict + evaluate on $device ($(left) s left)"
+  labelled=$run_root/labelled
+  "$app/spark3d" phantoms --count 6 --labels --output "$labelled" | tail -1
+  ft=$run_root/finetune
+  ft_steps=${GPU_CHECK_FINETUNE_STEPS:-$([[ $device == cuda ]] && echo 60 || echo 6)}
+  pretrained=()
+  [[ -d $run/checkpoints ]] && pretrained=(--pretrained "$run/checkpoints/latest") || pretrained=(--from-scratch)
+  if [[ $(left) -gt 60 ]]; then
+    timeout $(( $(left) - 40 )) "$app/spark3d" finetune --data "$labelled" --run-dir "$ft" --steps "$ft_steps" "${pretrained[@]}" \
+      --preset $preset --patch $patch --batch $batch "${ts_opts[@]}" -D spark3d.model.device.device=$device \
+      -D spark3d.pipeline.preprocessors=$preprocessors 2>&1 | grep -v -E '^\[INFO\]' | tail -12
+    ft_rc=${PIPESTATUS[0]}
+    row "finetune $device (${pretrained[0]}, $ft_steps steps)" "exit $ft_rc$( [[ -f $ft/summary.json ]] && "$python" -c 'import json,sys; s=json.load(open(sys.argv[1])); print(", loss", s.get("loss_first"), "->", s.get("loss_last"))' "$ft/summary.json")"
+    cp "$ft/summary.json" "$OUT/finetune-summary.json" 2>/dev/null
+  fi
+  if [[ $(left) -gt 30 && -d $ft/checkpoints ]]; then
+    # Two cases are enough to exercise sliding-window inference on the device.
+    images=$run_root/predict-in; refs=$run_root/predict-ref; mkdir -p "$images" "$refs"
+    for case in phantom_000 phantom_001; do
+      cp "$labelled/imagesTr/${case}_0000.nii.gz" "$images/$case.nii.gz"; cp "$labelled/labelsTr/$case.nii.gz" "$refs/"
+    done
+    timeout $(( $(left) - 15 )) "$app/spark3d" predict --model "$ft" --input "$images" --output "$run_root/pred" \
+      "${ts_opts[@]}" -D spark3d.model.device.device=$device 2>&1 | grep -v -E '^\[INFO\]' | tail -5
+    pred_rc=${PIPESTATUS[0]}
+    "$app/spark3d" evaluate --pred "$run_root/pred" --ref "$refs" --no-hd95 --output "$run_root/eval" 2>&1 | tail -4
+    row "predict + evaluate $device" "exit $pred_rc$( [[ -f $run_root/eval/summary.json ]] && "$python" -c 'import json,sys; s=json.load(open(sys.argv[1])); print(", mean Dice", s.get("mean_dice", s.get("foreground_mean")))' "$run_root/eval/summary.json")"
+  fi
 fi
 
 if [[ -n $plan_b_pid ]]; then

@@ -1,9 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
 using Spark3D.Actors.Pipeline;
-using Spark3D.Actors.Pipeline.Data;
 using Spark3D.Data.Sampling;
 using Spark3D.Data.Volumes;
+using Spark3D.Training.Batches;
+using Spark3D.Training.Ports;
+using Spark3D.Training.RunFiles;
 
 namespace Spark3D.Bench;
 
@@ -40,7 +42,7 @@ internal static class PipelineRssBench
         {
             var sw = Stopwatch.StartNew();
             var run = PipelineRunner.Start(options, new VirtualCatalog(volumes), new SyntheticPatchProducer(patch),
-                new BlockMaskFactory(new MaskOptions(), patch), engines);
+                new MaskedBatchAssembler(new MaskOptions(), patch), engines);
             using var timer = new Timer(_ =>
             {
                 var (rss, hwm) = ReadRss();
@@ -124,7 +126,7 @@ internal sealed class VirtualCatalog : IVolumeCatalog
 /// mixes in the caller's generator like a random crop would; allocates a fresh patch array like a real producer.</summary>
 internal sealed class SyntheticPatchProducer(Shape3 patch) : IPatchProducer
 {
-    public TrainingPatch Produce(VolumeRef volume, Random rng)
+    public Patch Produce(VolumeRef volume, Random rng)
     {
         int id = int.Parse(volume.Id.AsSpan(1), CultureInfo.InvariantCulture);
         var local = new Random(id * 7919 + rng.Next(1 << 20));
@@ -135,6 +137,6 @@ internal sealed class SyntheticPatchProducer(Shape3 patch) : IPatchProducer
                 for (int x = 0; x < patch.X; x++, i++)
                     v[i] = level + gx * x + (i % 61) * 0.001f;
         for (int k = 0; k < 256; k++) v[local.Next(v.Length)] += (float)local.NextDouble();
-        return new TrainingPatch(v, patch.Z, patch.Y, patch.X);
+        return new Patch(v, patch);
     }
 }

@@ -1,13 +1,18 @@
 using System.Diagnostics;
 using System.Globalization;
 using Spark3D.Actors.Pipeline;
-using Spark3D.Actors.Pipeline.Data;
 using Spark3D.Data.Augmentation;
 using Spark3D.Data.Cache;
 using Spark3D.Data.Phantoms;
 using Spark3D.Data.Preprocessing;
 using Spark3D.Data.Sampling;
 using Spark3D.Data.Volumes;
+using Spark3D.Training.Batches;
+using Spark3D.Training.Catalogs;
+using Spark3D.Training.Feed;
+using Spark3D.Training.Patches;
+using Spark3D.Training.Ports;
+using Spark3D.Training.Telemetry;
 
 namespace Spark3D.Bench;
 
@@ -87,7 +92,7 @@ internal static class PipelineThroughputBench
             Augmentation = augment ? AugmentationOptions.Default : AugmentationOptions.None,
         });
         var engines = new CountingTrainerEngineFactory(TimeSpan.FromMilliseconds(stepMs));
-        var run = PipelineRunner.Start(options, catalog, producer, new BlockMaskFactory(new MaskOptions(), patch), engines);
+        var run = PipelineRunner.Start(options, catalog, producer, new MaskedBatchAssembler(new MaskOptions(), patch), engines);
 
         Thread.Sleep(TimeSpan.FromSeconds(warmup));
         var (p0, b0) = engines.Totals;
@@ -165,10 +170,10 @@ internal sealed class CountingTrainerEngine(CountingTrainerEngineFactory factory
 {
     public long Step { get; private set; }
 
-    public StepOutcome Train(MaskedBatch batch)
+    public StepOutcome Train(TrainingBatch batch)
     {
         int masked = 0;
-        foreach (bool m in batch.Mask) if (m) masked++;
+        foreach (bool m in batch.Mask?.Cells ?? []) if (m) masked++;
         float probe = 0;
         foreach (var p in batch.Patches) probe += p.Voxels[p.Voxels.Length / 2];
         if (factory.StepTime > TimeSpan.Zero) Thread.Sleep(factory.StepTime);

@@ -63,7 +63,7 @@ public sealed partial class ClusterProcessTests(ITestOutputHelper log) : IDispos
         Assert.Equal(Good, Directory.GetFiles(output, "*.s3d", SearchOption.AllDirectories).Length); // one cache file per good volume
         var lines = File.ReadAllLines(Path.Combine(output, "manifest.jsonl"));
         var entries = lines.Select(l => ManifestEntryJson.TryDeserialize(l)!).ToList();
-        var ids = Directory.GetFiles(input).Select(f => VolumeSourceScanner.StripExtension(Path.GetFileName(f))).Order(StringComparer.Ordinal).ToList();
+        var ids = Directory.GetFiles(input).Select(f => VolumeIds.StripNiftiExtension(Path.GetFileName(f))).Order(StringComparer.Ordinal).ToList();
         Assert.Equal(ids, entries.Select(e => e.Id).Order(StringComparer.Ordinal)); // each input exactly once
         var options = CacheBuildOptions.Default;
         string local = Path.Combine(_dir, "local");

@@ -1,7 +1,8 @@
 namespace Spark3D.Actors.Cluster;
 
-// The work-pulling protocol between PreprocessWorker and PreprocessCoordinator. Only ids, paths, hashes and short
-// strings; each record is bound to ClusterMessageSerializer with its own manifest.
+// The protocol of PreprocessCoordinator: work pulling with PreprocessWorker, and status and completion for the host.
+// Only ids, paths, hashes and short strings; each record is bound to ClusterMessageSerializer with its own manifest.
+// JobSummary, the completion answer, has a file of its own: WorkLedger computes it too.
 
 /// <summary>Worker → coordinator: announce a worker (retried until <see cref="WorkerRegistered"/> arrives).</summary>
 /// <param name="WorkerAddress">The worker node's cluster address (<c>Cluster.SelfAddress</c>).</param>
@@ -83,3 +84,35 @@ public sealed record GetClusterStatus : IClusterMessage
     /// <summary>The single instance.</summary>
     public static GetClusterStatus Instance { get; } = new();
 }
+
+/// <summary>Snapshot of the cluster and the job for a progress view (answer to <see cref="GetClusterStatus"/>).</summary>
+/// <param name="Members">Cluster members as the coordinator sees them.</param>
+/// <param name="Total">Distinct items in the work list.</param>
+/// <param name="Pending">Items waiting in the queue.</param>
+/// <param name="Leased">Items under an outstanding lease.</param>
+/// <param name="Done">Items done.</param>
+/// <param name="Failed">Items failed.</param>
+/// <param name="Requeued">Re-queue events so far.</param>
+/// <param name="DuplicatesIgnored">Duplicate results ignored so far.</param>
+/// <param name="SkippedFromJournal">Items found finished in the journal at start.</param>
+/// <param name="Nodes">Per-node throughput.</param>
+/// <param name="IsComplete">True when every item is done or failed.</param>
+public sealed record ClusterStatus(
+    IReadOnlyList<ClusterMemberInfo> Members,
+    int Total,
+    int Pending,
+    int Leased,
+    int Done,
+    int Failed,
+    int Requeued,
+    int DuplicatesIgnored,
+    int SkippedFromJournal,
+    IReadOnlyList<NodeThroughput> Nodes,
+    bool IsComplete) : IClusterMessage;
+
+/// <summary>One cluster member.</summary>
+/// <param name="Address">Member address.</param>
+/// <param name="Roles">Its roles (sorted).</param>
+/// <param name="Status">Akka member status (Up, Leaving, ...).</param>
+/// <param name="Reachable">False while the failure detector marks it unreachable.</param>
+public sealed record ClusterMemberInfo(string Address, IReadOnlyList<string> Roles, string Status, bool Reachable) : IClusterMessage;

@@ -1,3 +1,7 @@
+using Spark3D.Training.Feed;
+using Spark3D.Training.Ports;
+using Spark3D.Training.Telemetry;
+
 namespace Spark3D.Actors.Pipeline;
 
 /// <summary>What every stage of one run shares: options, the injected data/model pieces, the channels, the telemetry and
@@ -8,13 +12,13 @@ public sealed class PipelineContext
     private int _trainerStarts;
 
     /// <summary>Bundles the run's shared pieces.</summary>
-    public PipelineContext(PipelineOptions options, IVolumeCatalog catalog, IPatchProducer producer, IMaskFactory masks,
+    public PipelineContext(PipelineOptions options, IVolumeCatalog catalog, IPatchProducer producer, IBatchAssembler batches,
         ITrainerEngineFactory engines, PipelineChannels channels, PipelineMetrics metrics)
     {
         Options = options;
         Catalog = catalog;
         Producer = producer;
-        Masks = masks;
+        Batches = batches;
         Engines = engines;
         Channels = channels;
         Metrics = metrics;
@@ -29,8 +33,8 @@ public sealed class PipelineContext
     public IReadOnlyList<VolumeRef> Volumes { get; }
     /// <summary>Volume → patch.</summary>
     public IPatchProducer Producer { get; }
-    /// <summary>Patches → masked batch.</summary>
-    public IMaskFactory Masks { get; }
+    /// <summary>Patches → batch (masked for pre-training).</summary>
+    public IBatchAssembler Batches { get; }
     /// <summary>Creates the trainer's engine on the trainer thread.</summary>
     public ITrainerEngineFactory Engines { get; }
     /// <summary>The bounded hand-offs.</summary>

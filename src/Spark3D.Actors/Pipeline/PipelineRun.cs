@@ -1,4 +1,7 @@
 using Akka.Actor;
+using Spark3D.Training.Feed;
+using Spark3D.Training.RunFiles;
+using Spark3D.Training.Telemetry;
 
 namespace Spark3D.Actors.Pipeline;
 
@@ -19,7 +22,7 @@ public sealed class PipelineRun
     /// <summary>The run's own actor system.</summary>
     public ActorSystem System { get; }
 
-    /// <summary>The root actor, <c>/user/pretrain</c> (answers <see cref="PretrainSupervisor.GetStatus"/>).</summary>
+    /// <summary>The root actor, <c>/user/pretrain</c> (answers <see cref="GetPipelineStatus"/>).</summary>
     public IActorRef Supervisor { get; }
 
     /// <summary>The run's instruments; <see cref="PipelineMetrics.Snapshot"/> is cheap to poll for a console view.</summary>

@@ -1,7 +1,11 @@
-using Akka.Actor;
 using Akka;
+using Akka.Actor;
 using Akka.Configuration;
 using Akka.Event;
+using Spark3D.Training.Feed;
+using Spark3D.Training.Ports;
+using Spark3D.Training.RunFiles;
+using Spark3D.Training.Telemetry;
 
 namespace Spark3D.Actors.Pipeline;
 
@@ -27,9 +31,9 @@ public static class PipelineRunner
     /// or until <paramref name="cancellationToken"/> asks for a graceful stop; returns steps, losses, quarantine count,
     /// exit code and reason (also written to summary.json).</summary>
     public static async Task<PipelineResult> RunAsync(PipelineOptions options, IVolumeCatalog catalog, IPatchProducer producer,
-        IMaskFactory masks, ITrainerEngineFactory engines, CancellationToken cancellationToken = default)
+        IBatchAssembler batches, ITrainerEngineFactory engines, CancellationToken cancellationToken = default)
     {
-        var run = Start(options, catalog, producer, masks, engines);
+        var run = Start(options, catalog, producer, batches, engines);
         await using var registration = cancellationToken.Register(() => run.StopAsync());
         return await run.Completion.ConfigureAwait(false);
     }
@@ -37,15 +41,15 @@ public static class PipelineRunner
     /// <summary>Starts a run and returns at once; await <see cref="PipelineRun.Completion"/>. <paramref name="akkaConfig"/>
     /// (optional) is layered over the pipeline's own Akka settings, e.g. the host's <c>akka</c> section.</summary>
     public static PipelineRun Start(PipelineOptions options, IVolumeCatalog catalog, IPatchProducer producer,
-        IMaskFactory masks, ITrainerEngineFactory engines, Config? akkaConfig = null)
+        IBatchAssembler batches, ITrainerEngineFactory engines, Config? akkaConfig = null)
     {
         options.Validate();
         if (catalog.Volumes.Count == 0) throw new ArgumentException("The volume catalog is empty; nothing to train on.", nameof(catalog));
         Directory.CreateDirectory(options.RunDirectory);
 
         var metrics = new PipelineMetrics(options.TotalSteps);
-        var channels = new PipelineChannels(options);
-        var ctx = new PipelineContext(options, catalog, producer, masks, engines, channels, metrics);
+        var channels = new PipelineChannels(options.VolumeChannelCapacity, options.PatchChannelCapacity, options.BatchChannelCapacity);
+        var ctx = new PipelineContext(options, catalog, producer, batches, engines, channels, metrics);
         var config = PipelineAkkaConfig.Build(options);
         if (akkaConfig is not null) config = akkaConfig.WithFallback(config);
         var system = ActorSystem.Create("spark3d-pretrain", config);
@@ -58,7 +62,7 @@ public static class PipelineRunner
             // Ctrl-C, SIGTERM or StopAsync: the trainer checkpoints between steps; a run that already ended answers at once.
             try
             {
-                await supervisor.Ask<object>(new PretrainSupervisor.RequestGracefulStop("shutdown requested"),
+                await supervisor.Ask<object>(new RequestGracefulStop("shutdown requested"),
                     options.FinalCheckpointTimeout).ConfigureAwait(false);
             }
             catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
@@ -86,7 +90,7 @@ public static class PipelineRunner
         var s = metrics.Snapshot();
         var fallback = new PipelineResult(s.Step, s.StepsThisRun, s.LossFirst, s.LossLast, (int)s.Quarantined, s.Restarts, 4,
             "actor system terminated before the run reported a result", s.Elapsed, s.DataWaitFraction);
-        RunSummaryWriter.Write(Path.Combine(options.RunDirectory, RunSummaryWriter.FileName), fallback, options.CpuIsa);
+        RunSummaryWriter.Write(Path.Combine(options.RunDirectory, RunFileNames.Summary), fallback, options.CpuIsa);
         return fallback;
     }
 }

@@ -13,7 +13,7 @@ public sealed record CacheBuildOptions(
     PreprocessOptions Preprocess,
     ChunkedVolumeOptions Chunks,
     int MaxParallelism = 0,
-    string ManifestFileName = "manifest.jsonl")
+    string ManifestFileName = DatasetManifest.DefaultFileName)
 {
     /// <summary>Built-in defaults (1 mm, trilinear, nonzero z-score; 32³ LZ4 float32 chunks; all cores).</summary>
     public static CacheBuildOptions Default { get; } = new(PreprocessOptions.Default, new ChunkedVolumeOptions());

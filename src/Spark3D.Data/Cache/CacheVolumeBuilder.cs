@@ -36,7 +36,7 @@ public static class CacheVolumeBuilder
     {
         ArgumentException.ThrowIfNullOrEmpty(sourcePath);
         string h = ContentHasher.HashFile(sourcePath);
-        string stem = VolumeSourceScanner.StripExtension(sourcePath);
+        string stem = VolumeIds.StripNiftiExtension(sourcePath);
         if (sourcePath.EndsWith(".hdr", StringComparison.OrdinalIgnoreCase) || sourcePath.EndsWith(".hdr.gz", StringComparison.OrdinalIgnoreCase))
         {
             string? img = new[] { ".img", ".img.gz", ".IMG", ".IMG.GZ" }.Select(e => stem + e).FirstOrDefault(File.Exists);

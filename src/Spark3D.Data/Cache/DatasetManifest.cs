@@ -10,6 +10,9 @@ namespace Spark3D.Data.Cache;
 /// </summary>
 public sealed class DatasetManifest : IDisposable
 {
+    /// <summary>The manifest's name inside a cache folder unless <c>spark3d.data.cache.manifest</c> says otherwise.</summary>
+    public const string DefaultFileName = "manifest.jsonl";
+
     private readonly object _gate = new();
     private readonly List<ManifestEntry> _entries = new();
     private readonly Dictionary<string, ManifestEntry> _latestById = new(StringComparer.Ordinal);

@@ -7,11 +7,18 @@ namespace Spark3D.Data.Cache;
 /// a folder is searched recursively for .nii, .nii.gz and .hdr files (ordinal order of relative paths);
 /// a file is a list: a <c>.jsonl</c> manifest (each line an object with <c>sourcePath</c>, optional <c>id</c> and
 /// <c>labelPath</c>) or plain text (one path per line, optionally a tab and a label path; '#' starts a comment).
-/// Relative paths in a list are relative to the list's folder. Ids are relative paths without the NIfTI extension.
+/// Relative paths in a list are relative to the list's folder. Ids follow <see cref="VolumeIds"/>, the one id rule.
 /// </summary>
 public static partial class VolumeSourceScanner
 {
-    private static readonly string[] Extensions = [".nii.gz", ".nii", ".hdr.gz", ".hdr"];
+    /// <summary>The NIfTI files below <paramref name="folder"/> (recursive), ordered by relative path, with their ids.</summary>
+    /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
+    public static IReadOnlyList<VolumeSource> ScanFolder(string folder)
+    {
+        string root = Path.GetFullPath(folder);
+        var files = VolumeIds.ListFiles(root, VolumeIds.IsNifti);
+        return WithIds(files.Select(rel => (rel, Path.Combine(root, rel), (string?)null)));
+    }
 
     /// <exception cref="FileNotFoundException">The input is neither a folder nor a file.</exception>
     /// <exception cref="FormatException">A list line is malformed (names the file and line).</exception>
@@ -38,38 +45,16 @@ public static partial class VolumeSourceScanner
         if (!Directory.Exists(root)) throw new DirectoryNotFoundException($"Label folder '{labelsDir}' does not exist.");
         return sources.Select(s =>
         {
-            string stem = StripExtension(s.Id);
+            string stem = VolumeIds.StripNiftiExtension(s.Id);
             var names = new List<string> { stem };
             if (ChannelSuffix().Match(stem) is { Success: true } m) names.Add(stem[..m.Index]);
-            string? label = names.SelectMany(n => Extensions.Select(e => Path.Combine(root, n + e))).FirstOrDefault(File.Exists);
+            string? label = names.SelectMany(n => VolumeIds.NiftiExtensions.Select(e => Path.Combine(root, n + e))).FirstOrDefault(File.Exists);
             return label is null ? s : s with { LabelPath = label };
         }).ToList();
     }
 
     [System.Text.RegularExpressions.GeneratedRegex(@"_\d{4}$")]
     private static partial System.Text.RegularExpressions.Regex ChannelSuffix();
-
-    /// <summary>True for names ending in .nii, .nii.gz, .hdr or .hdr.gz (case-insensitive).</summary>
-    public static bool IsNifti(string path) => StripExtension(path) is var s && s.Length < path.Length;
-
-    /// <summary>The path without its NIfTI extension (unchanged when it has none).</summary>
-    public static string StripExtension(string path)
-    {
-        foreach (var ext in Extensions)
-            if (path.EndsWith(ext, StringComparison.OrdinalIgnoreCase)) return path[..^ext.Length];
-        return path;
-    }
-
-    private static List<VolumeSource> ScanFolder(string root)
-    {
-        var files = Directory.EnumerateFiles(root, "*", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true })
-            .Where(IsNifti)
-            .Select(f => Path.GetRelativePath(root, f).Replace('\\', '/'))
-            .Where(rel => !rel.Split('/').Any(part => part.StartsWith('.')))
-            .Order(StringComparer.Ordinal)
-            .ToList();
-        return WithUniqueIds(files.Select(rel => (rel, Path.Combine(root, rel), (string?)null)));
-    }
 
     private static List<VolumeSource> ReadList(string listFile)
     {
@@ -113,7 +98,7 @@ public static partial class VolumeSourceScanner
             if (rel.StartsWith("../", StringComparison.Ordinal) || Path.IsPathRooted(rel)) rel = path.TrimStart('/').Replace('\\', '/');
             rows.Add((rel, path, label is null ? null : Path.GetFullPath(Path.Combine(dir, label))));
         }
-        var sources = WithUniqueIds(rows);
+        var sources = WithIds(rows);
         for (int i = 0; i < sources.Count; i++)
             if (explicitIds.TryGetValue(i, out var id)) sources[i] = sources[i] with { Id = id };
         var dup = sources.GroupBy(s => s.Id, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
@@ -121,15 +106,10 @@ public static partial class VolumeSourceScanner
         return sources;
     }
 
-    // a.nii and a.nii.gz side by side would share the id "a": such ids keep their extension.
-    private static List<VolumeSource> WithUniqueIds(IEnumerable<(string Rel, string Path, string? Label)> rows)
+    private static List<VolumeSource> WithIds(IEnumerable<(string Rel, string Path, string? Label)> rows)
     {
         var list = rows.ToList();
-        var counts = list.GroupBy(r => StripExtension(r.Rel), StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
-        return list.Select(r =>
-        {
-            string stem = StripExtension(r.Rel);
-            return new VolumeSource(counts[stem] > 1 ? r.Rel : stem, r.Path, r.Label);
-        }).ToList();
+        var ids = VolumeIds.OfNiftiFiles(list.Select(r => r.Rel).ToList());
+        return list.Select((r, i) => new VolumeSource(ids[i], r.Path, r.Label)).ToList();
     }
 }

@@ -1,3 +1,4 @@
+using Spark3D.Data.Seeding;
 using Spark3D.Data.Volumes;
 
 namespace Spark3D.Data.Phantoms;
@@ -25,7 +26,7 @@ public sealed class BrainPhantomGenerator
     {
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         var o = _options;
-        var rng = new Random(SeedMixer.Mix(o.Seed, index));
+        var rng = new Random(SeedMixer.Mix(o.Seed, SeedMixer.Phantoms, index));
         var grid = PhantomGrid.Draw(o, rng);
         var anatomy = PhantomAnatomy.Draw(o, rng);
         var shape = grid.Shape;
@@ -36,7 +37,7 @@ public sealed class BrainPhantomGenerator
 
         Parallel.For(0, shape.Z, k =>
         {
-            var noise = new GaussianNoise(SeedMixer.Mix(o.Seed, index, k + 1));
+            var noise = new GaussianNoise(SeedMixer.Mix(o.Seed, SeedMixer.PhantomNoise, index, k));
             for (int j = 0; j < shape.Y; j++)
             {
                 var (x, y, z) = a.Apply(0, j, k);

@@ -1,8 +1,12 @@
 namespace Spark3D.Data.Volumes;
 
 /// <summary>
-/// A 3-D scalar image: float32 voxels (X fastest, see <see cref="Shape3"/>), the voxel size and the
-/// voxel-to-world affine. Every preprocessing step is a pure function Volume → Volume.
+/// A 3-D scalar image: float32 voxels, the voxel size and the voxel-to-world affine. Every preprocessing step is a pure
+/// function Volume → Volume.
+/// <para>Axis convention (one for the whole code base, shared by <see cref="Sampling.Patch"/>, masks and tensors):
+/// <see cref="Shape"/> is (X, Y, Z) in NIfTI index order (i, j, k), and voxels are stored X fastest,
+/// index = x + X·(y + Y·z), exactly NIfTI's on-disk order. As a C-order array that is shape (Z, Y, X), so a torch tensor
+/// of a volume or patch is (D, H, W) = (Z, Y, X) without any reordering.</para>
 /// </summary>
 public sealed class Volume
 {

@@ -23,7 +23,7 @@ internal static class ModelCommand
         cmd.SetAction(result =>
         {
             var config = GlobalOptions.LoadConfig(result);
-            var options = ReadNetworkOptions(config);
+            var options = ModelOptionsMapper.Network(config);
             if (result.GetValue(preset) is { } name) options = options with { Preset = name };
             if (!NetworkPresets.Names.Contains(options.Preset, StringComparer.OrdinalIgnoreCase))
             {
@@ -34,7 +34,7 @@ internal static class ModelCommand
             // package carries none), always on CPU.
             try
             {
-                TorchRuntime.Initialize(ModelOptionsMapper.Device(config) with { Mode = DeviceMode.Cpu, Threads = 0 });
+                TorchRuntime.Initialize(DeviceOptionsMapper.Device(config) with { Mode = DeviceMode.Cpu, Threads = 0 });
             }
             catch (DeviceUnavailableException e)
             {
@@ -42,45 +42,13 @@ internal static class ModelCommand
                 return 2;
             }
             // META tensors: shapes only, so even resenc-l is summarised without allocating its 400 MB.
-            using var mae = new SparkMae(new ResidualEncoderUNet(options.ToConfig(), META), ReadMaeOptions(config));
+            using var mae = new SparkMae(new ResidualEncoderUNet(options.ToConfig(), META), MaeOptionsMapper.Network(config));
             var summary = NetworkSummary.Of(mae.Network);
             long extras = mae.NamedSparkParameters().Sum(p => p.Parameter.numel());
             Console.Out.Write(result.GetValue(json) ? RenderJson(options.Preset, summary, extras) : RenderText(options.Preset, summary, extras));
             return 0;
         });
         return cmd;
-    }
-
-    /// <summary>Maps HOCON <c>spark3d.model</c> to <see cref="NetworkOptions"/>.</summary>
-    internal static NetworkOptions ReadNetworkOptions(Akka.Configuration.Config config)
-    {
-        var c = config.GetConfig("spark3d.model");
-        var d = new NetworkOptions();
-        if (c is null) return d;
-        string init = c.GetString("init", "pytorch-default");
-        return new NetworkOptions(
-            c.GetString("preset", d.Preset),
-            c.GetInt("input-channels", d.InputChannels),
-            c.GetInt("num-classes", d.NumClasses),
-            c.GetBoolean("deep-supervision", d.DeepSupervision),
-            init switch
-            {
-                "pytorch-default" => NetworkInit.PyTorchDefault,
-                "he" => NetworkInit.He,
-                _ => throw new ArgumentException($"spark3d.model.init must be pytorch-default or he, got '{init}'."),
-            });
-    }
-
-    /// <summary>Maps the network keys of HOCON <c>spark3d.mae</c> to <see cref="SparkMaeOptions"/>.</summary>
-    internal static SparkMaeOptions ReadMaeOptions(Akka.Configuration.Config config)
-    {
-        var c = config.GetConfig("spark3d.mae");
-        var d = new SparkMaeOptions();
-        if (c is null) return d;
-        return new SparkMaeOptions(
-            c.GetBoolean("use-mask-token", d.UseMaskToken),
-            c.GetDouble("mask-token-std", d.MaskTokenStd),
-            c.GetDouble("densify-norm-eps", d.DensifyNormEps));
     }
 
     private static string RenderText(string preset, NetworkSummary s, long sparkExtras)

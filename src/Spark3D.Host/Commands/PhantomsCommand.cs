@@ -46,7 +46,7 @@ internal static class PhantomsCommand
             if (jobs is < 0) throw new ArgumentException($"--jobs must be >= 0 (got {jobs}).");
             var config = GlobalOptions.LoadConfig(r);
             options = PhantomOptionsMapper.FromConfig(config, seed);
-            parallelism = jobs ?? config.GetInt("spark3d.preprocess.parallelism");
+            parallelism = jobs ?? PreprocessOptionsMapper.Parallelism(config);
             Directory.CreateDirectory(output);
         }
         catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException or InvalidOperationException

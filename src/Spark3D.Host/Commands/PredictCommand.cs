@@ -28,13 +28,13 @@ internal static class PredictCommand
             try
             {
                 var config = GlobalOptions.LoadConfig(r);
-                var settings = FineTuneSettings.FromConfig(config);
+                var settings = FineTuneOptionsMapper.FromConfig(config);
                 double ov = r.GetValue(overlap) ?? settings.Overlap;
                 if (ov is < 0 or >= 1) throw new ArgumentException($"--overlap must be in [0, 1), got {ov}.");
                 var files = Inputs(r.GetValue(input)!);
                 var runtime = TorchRuntime.Initialize(settings.Device);
                 var p = CommandWorkloads.Predict(FineTunedModel.Read(r.GetValue(model)!), runtime, files);
-                string? memory = MemoryPreflightStep.Run(MemoryPreflightMapper.FromConfig(config), p.Workload, p.Current, p.Alternatives, Console.Error);
+                string? memory = MemoryPreflightStep.Run(DeviceOptionsMapper.MemoryPreflight(config), p.Workload, p.Current, p.Alternatives, Console.Error);
                 if (memory is not null) Console.Out.WriteLine(memory);
                 using var predictor = SegmentationPredictor.Open(r.GetValue(model)!, runtime.Device, runtime.ComputeDType);
                 string outDir = r.GetValue(output)!;
@@ -57,7 +57,8 @@ internal static class PredictCommand
                 return 2;
             }
             catch (Exception e) when (e is IOException or NiftiFormatException or InvalidDataException or ArgumentException
-                                          or CheckpointNotFoundException or CorruptCheckpointException or DeviceUnavailableException)
+                                          or CheckpointNotFoundException or CorruptCheckpointException or DeviceUnavailableException
+                                          or InvalidOperationException or Akka.Configuration.ConfigurationException)
             {
                 Console.Error.WriteLine("spark3d predict: " + e.Message.ReplaceLineEndings(" "));
                 return 2;

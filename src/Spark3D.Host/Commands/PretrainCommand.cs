@@ -1,12 +1,14 @@
 using System.CommandLine;
 using System.Globalization;
 using Spark3D.Actors.Pipeline;
-using Spark3D.Actors.Pipeline.Engine;
 using Spark3D.Host.Config;
 using Spark3D.Host.Memory;
 using Spark3D.Host.Pretrain;
 using Spark3D.Model.Devices;
 using Spark3D.Model.Training;
+using Spark3D.Training.Engines;
+using Spark3D.Training.RunFiles;
+using Spark3D.Training.Telemetry;
 
 namespace Spark3D.Host.Commands;
 
@@ -34,8 +36,8 @@ internal static class PretrainCommand
                 result.GetValue(device), result.GetValue(patch), result.GetValue(batch));
             try
             {
-                var config = PretrainSettings.Resolve(GlobalOptions.LoadConfig(result), flags);
-                return Run(config, PretrainSettings.IsDemo(flags, config));
+                var config = PretrainConfigResolver.Resolve(GlobalOptions.LoadConfig(result), flags);
+                return Run(config, PretrainConfigResolver.IsDemo(flags, config));
             }
             catch (MemoryPreflightException e)
             {
@@ -55,36 +57,44 @@ internal static class PretrainCommand
 
     private static int Run(Akka.Configuration.Config config, bool demo)
     {
-        string runDirectory = Path.GetFullPath(config.GetString("spark3d.pretrain.run-directory"));
+        var pretrain = PretrainOptionsMapper.FromConfig(config);
+        string runDirectory = pretrain.RunDirectory;
         long totalSteps = TrainOptionsMapper.Steps(config);
         var telemetry = TelemetryOptionsMapper.FromConfig(config);
         var pipeline = PipelineOptionsMapper.FromConfig(config, runDirectory, totalSteps);
         Directory.CreateDirectory(runDirectory);
         string configText = Spark3DConfig.Render(config);
-        File.WriteAllText(Path.Combine(runDirectory, "config.conf"), configText + Environment.NewLine);
+        File.WriteAllText(Path.Combine(runDirectory, RunFileNames.Config), configText + Environment.NewLine);
 
-        string dataDirectory = demo ? BuildDemoData(config) : Path.GetFullPath(config.GetString("spark3d.pretrain.data"));
-        var runtime = TorchRuntime.Initialize(ModelOptionsMapper.Device(config));
-        var memory = CheckMemory(config, runtime, pipeline.BatchSize);
-        using var data = PretrainData.Open(dataDirectory, config);
+        string dataDirectory = demo ? BuildDemoData(config, pretrain.Demo) : pretrain.Data!;
+        var network = ModelOptionsMapper.Network(config);
+        var mae = MaeOptionsMapper.Network(config);
+        var optimizer = TrainOptionsMapper.Optimizer(config);
+        var dataOptions = PretrainOptionsMapper.DataOptions(config);
+        var checkpoints = CheckpointOptionsMapper.FromConfig(config);
+        var runtime = TorchRuntime.Initialize(DeviceOptionsMapper.Device(config));
+        var preflight = CommandWorkloads.Pretrain(network, mae, dataOptions, optimizer.Kind, runtime, pipeline.BatchSize);
+        string? memory = MemoryPreflightStep.Run(DeviceOptionsMapper.MemoryPreflight(config), preflight.Workload, preflight.Current,
+            preflight.Alternatives, Console.Error);
+        using var data = PretrainData.Open(dataDirectory, dataOptions);
         var engineOptions = new SparkTrainerOptions
         {
             RunDirectory = runDirectory,
-            Network = ModelOptionsMapper.Network(config),
-            Mae = ModelOptionsMapper.Mae(config),
-            Optimizer = TrainOptionsMapper.Optimizer(config),
-            Schedule = TrainOptionsMapper.Schedule(config, totalSteps),
+            Network = network,
+            Mae = mae,
+            Optimizer = optimizer,
+            Schedule = TrainOptionsMapper.Schedule(config, optimizer.Lr, totalSteps),
             Device = runtime.Device,
             ComputeDType = runtime.ComputeDType,
-            CheckpointDirectory = config.GetString("spark3d.checkpoint.directory", "checkpoints"),
-            KeepLastCheckpoints = config.GetInt("spark3d.checkpoint.keep-last", 3),
+            CheckpointDirectory = checkpoints.Directory,
+            KeepLastCheckpoints = checkpoints.KeepLast,
             TensorBoardDirectory = telemetry.TensorBoardEnabled ? telemetry.TensorBoardDirectory : null,
             ScalarsEverySteps = telemetry.ScalarsEverySteps,
             ReconstructionDirectory = telemetry.ReconstructionDirectory,
             ReconstructionEverySteps = telemetry.ReconstructionEverySteps,
             ConfigText = configText,
             Seed = pipeline.Seed,
-            ThrowOnceAtStep = config.GetLong("spark3d.pretrain.inject-failure-at-step", 0),
+            ThrowOnceAtStep = pretrain.InjectFailureAtStep,
         };
         var engines = new SparkTrainerEngineFactory(engineOptions, w => Console.Error.WriteLine("warning: " + OneLine(w)));
 
@@ -97,7 +107,7 @@ internal static class PretrainCommand
         using var prometheus = new PrometheusExport(telemetry, w => Console.Error.WriteLine(w));
         if (prometheus.Url is { } url) Console.Out.WriteLine($"metrics: {url}");
         using var signals = new ShutdownSignals();
-        var run = PipelineRunner.Start(pipeline, data.Catalog, data.Producer, data.Masks, engines);
+        var run = PipelineRunner.Start(pipeline, data.Catalog, data.Producer, data.Batches, engines);
         engines.DataWaitFraction = () => run.Metrics.Snapshot().DataWaitFraction;
         using var stop = signals.Token.Register(() => _ = run.StopAsync());
         new ConsoleProgressView(telemetry).ShowAsync(run).GetAwaiter().GetResult();
@@ -108,20 +118,13 @@ internal static class PretrainCommand
         return outcome.ExitCode;
     }
 
-    /// <summary>The memory preflight (before the network is built); the summary line, or null.</summary>
-    private static string? CheckMemory(Akka.Configuration.Config config, TorchRuntimeInfo runtime, int batch)
+    private static string BuildDemoData(Akka.Configuration.Config config, DemoOptions demo)
     {
-        var p = CommandWorkloads.Pretrain(config, runtime, batch);
-        return MemoryPreflightStep.Run(MemoryPreflightMapper.FromConfig(config), p.Workload, p.Current, p.Alternatives, Console.Error);
-    }
-
-    private static string BuildDemoData(Akka.Configuration.Config config)
-    {
-        string dir = Path.GetFullPath(config.GetString("spark3d.pretrain.demo.data-directory"));
-        var options = DemoDataset.ReadOptions(config) with { MaxVoxels = config.GetLong("spark3d.pretrain.demo.max-voxels", 300_000) };
-        int built = DemoDataset.EnsureBuilt(dir, config.GetInt("spark3d.pretrain.demo.phantoms", 32), options, m => Console.Out.WriteLine(m));
-        if (built > 0) Console.Out.WriteLine($"built {built} phantoms in {dir}");
-        return dir;
+        // The demo's phantoms are spark3d.data.phantoms, only smaller (spark3d.pretrain.demo.max-voxels).
+        var options = PhantomOptionsMapper.FromConfig(config) with { MaxVoxels = demo.MaxVoxels };
+        int built = DemoDataset.EnsureBuilt(demo.DataDirectory, demo.Phantoms, options, m => Console.Out.WriteLine(m));
+        if (built > 0) Console.Out.WriteLine($"built {built} phantoms in {demo.DataDirectory}");
+        return demo.DataDirectory;
     }
 
     private static void Report(PipelineResult r, string runDirectory, SparkTrainerOptions o)
@@ -132,8 +135,8 @@ internal static class PretrainCommand
         Console.Out.WriteLine($"checkpoints:     {o.Resolve(o.CheckpointDirectory)}");
         if (o.TensorBoardDirectory is { } tb) Console.Out.WriteLine($"tensorboard:     {o.Resolve(tb)}  (tensorboard --logdir {o.Resolve(tb)})");
         Console.Out.WriteLine($"reconstructions: {o.Resolve(o.ReconstructionDirectory)}");
-        Console.Out.WriteLine($"summary:         {Path.Combine(runDirectory, RunSummaryWriter.FileName)}");
-        Console.Out.WriteLine($"quarantine:      {Path.Combine(runDirectory, "quarantine.jsonl")}");
+        Console.Out.WriteLine($"summary:         {Path.Combine(runDirectory, RunFileNames.Summary)}");
+        Console.Out.WriteLine($"quarantine:      {Path.Combine(runDirectory, RunFileNames.Quarantine)}");
     }
 
     private static string Num(double? v) => v is { } d ? d.ToString("F4", CultureInfo.InvariantCulture) : "-";

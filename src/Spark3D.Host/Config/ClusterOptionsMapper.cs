@@ -1,4 +1,5 @@
 using Spark3D.Actors.Cluster;
+using static Spark3D.Host.Config.ConfigSections;
 
 namespace Spark3D.Host.Config;
 
@@ -8,7 +9,7 @@ public static class ClusterOptionsMapper
     /// <summary>How this node joins the cluster (command-line flags are applied by the caller with <c>with</c>).</summary>
     public static ClusterNodeOptions Node(Akka.Configuration.Config config)
     {
-        var c = PreprocessOptionsMapper.Section(config, "spark3d.cluster");
+        var c = Section(config, "spark3d.cluster");
         return new ClusterNodeOptions
         {
             SystemName = c.GetString("system-name"),
@@ -24,7 +25,7 @@ public static class ClusterOptionsMapper
             AcceptableHeartbeatPause = c.GetTimeSpan("acceptable-heartbeat-pause"),
             GossipInterval = c.GetTimeSpan("gossip-interval"),
             JoinRetryInterval = c.GetTimeSpan("join-retry-interval"),
-            LogLevel = c.GetString("log-level", "INFO"),
+            LogLevel = c.GetString("log-level"),
             AkkaOverrides = AkkaSection(config),
         };
     }
@@ -42,7 +43,7 @@ public static class ClusterOptionsMapper
     /// <summary>Work-pulling settings.</summary>
     public static PreprocessJobOptions Job(Akka.Configuration.Config config)
     {
-        var c = PreprocessOptionsMapper.Section(config, "spark3d.cluster");
+        var c = Section(config, "spark3d.cluster");
         var options = new PreprocessJobOptions
         {
             LeaseTimeout = c.GetTimeSpan("lease-timeout"),

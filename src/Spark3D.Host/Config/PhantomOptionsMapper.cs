@@ -1,4 +1,5 @@
 using Spark3D.Data.Phantoms;
+using static Spark3D.Host.Config.ConfigSections;
 
 namespace Spark3D.Host.Config;
 
@@ -8,7 +9,7 @@ public static class PhantomOptionsMapper
     /// <summary>The phantom options; <paramref name="seed"/> (e.g. <c>--seed</c>) overrides the config when given.</summary>
     public static PhantomOptions FromConfig(Akka.Configuration.Config config, int? seed = null)
     {
-        var p = PreprocessOptionsMapper.Section(config, "spark3d.data.phantoms");
+        var p = Section(config, "spark3d.data.phantoms");
         var options = new PhantomOptions
         {
             Seed = seed ?? p.GetInt("seed"),

@@ -1,4 +1,5 @@
 using Spark3D.Actors.Pipeline;
+using static Spark3D.Host.Config.ConfigSections;
 
 namespace Spark3D.Host.Config;
 
@@ -8,8 +9,7 @@ public static class PipelineOptionsMapper
     /// <summary>Options for a run in <paramref name="runDirectory"/> up to <paramref name="totalSteps"/> steps.</summary>
     public static PipelineOptions FromConfig(Akka.Configuration.Config config, string runDirectory, long totalSteps)
     {
-        var p = config.GetConfig("spark3d.pipeline")
-            ?? throw new InvalidOperationException("The configuration has no spark3d.pipeline section.");
+        var p = Section(config, "spark3d.pipeline");
         var options = new PipelineOptions
         {
             RunDirectory = runDirectory,

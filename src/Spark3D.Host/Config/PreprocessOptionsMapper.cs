@@ -1,26 +1,25 @@
 using Spark3D.Data.Cache;
 using Spark3D.Data.Preprocessing;
 using Spark3D.Data.Volumes;
+using static Spark3D.Host.Config.ConfigSections;
 
 namespace Spark3D.Host.Config;
 
-/// <summary>
-/// Maps <c>spark3d.preprocess</c> and <c>spark3d.data.cache</c> onto <see cref="PreprocessOptions"/>,
-/// <see cref="ChunkedVolumeOptions"/> and <see cref="CacheBuildOptions"/> (the library reads no HOCON).
-/// </summary>
+/// <summary>Maps <c>spark3d.preprocess</c> onto <see cref="PreprocessOptions"/>, and with <c>spark3d.data.cache</c>
+/// (<see cref="CacheOptionsMapper"/>) onto a cache build's <see cref="CacheBuildOptions"/>.</summary>
 public static class PreprocessOptionsMapper
 {
     /// <summary>Everything a cache build needs; <paramref name="parallelism"/> (e.g. <c>-j</c>) overrides the config when given.</summary>
     public static CacheBuildOptions FromConfig(Akka.Configuration.Config config, int? parallelism = null)
     {
-        var p = Section(config, "spark3d.preprocess");
-        var c = Section(config, "spark3d.data.cache");
-        var options = new CacheBuildOptions(Preprocess(config), Chunks(config), parallelism ?? p.GetInt("parallelism"), c.GetString("manifest"));
+        var options = new CacheBuildOptions(Preprocess(config), CacheOptionsMapper.Chunks(config), parallelism ?? Parallelism(config),
+            CacheOptionsMapper.ManifestFileName(config));
         options.Validate();
         return options;
     }
 
-    /// <summary><c>spark3d.preprocess</c> → <see cref="PreprocessOptions"/>.</summary>
+    /// <summary>Reorientation, crop, z-score and resampling: the same for the cache, raw-data pre-training, fine-tuning
+    /// and prediction.</summary>
     public static PreprocessOptions Preprocess(Akka.Configuration.Config config)
     {
         var p = Section(config, "spark3d.preprocess");
@@ -48,31 +47,6 @@ public static class PreprocessOptionsMapper
             p.GetBoolean("reorient-to-ras"));
     }
 
-    /// <summary><c>spark3d.data.cache</c> → <see cref="ChunkedVolumeOptions"/>.</summary>
-    public static ChunkedVolumeOptions Chunks(Akka.Configuration.Config config)
-    {
-        var c = Section(config, "spark3d.data.cache");
-        var dtype = c.GetString("dtype") switch
-        {
-            "float32" => CacheDType.Float32,
-            "float16" => CacheDType.Float16,
-            var v => throw new ArgumentException($"spark3d.data.cache.dtype '{v}' is not float32 or float16."),
-        };
-        var codec = c.GetString("codec") switch
-        {
-            "none" => ChunkCodec.None,
-            "lz4" => ChunkCodec.Lz4,
-            "zstd" => ChunkCodec.Zstd,
-            var v => throw new ArgumentException($"spark3d.data.cache.codec '{v}' is not none, lz4 or zstd."),
-        };
-        var options = new ChunkedVolumeOptions(c.GetInt("chunk-size"), dtype, codec, c.GetInt("compression-level"), c.GetBoolean("shuffle"));
-        options.Validate();
-        return options;
-    }
-
-    internal static Akka.Configuration.Config Section(Akka.Configuration.Config config, string path)
-    {
-        ArgumentNullException.ThrowIfNull(config);
-        return config.GetConfig(path) ?? throw new InvalidOperationException($"The configuration has no {path} section.");
-    }
+    /// <summary><c>spark3d.preprocess.parallelism</c>: volumes (or phantoms) made at once; 0 = one per core.</summary>
+    public static int Parallelism(Akka.Configuration.Config config) => Section(config, "spark3d.preprocess").GetInt("parallelism");
 }

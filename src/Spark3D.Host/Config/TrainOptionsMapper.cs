@@ -1,20 +1,19 @@
 using Spark3D.Model.Training;
+using static Spark3D.Host.Config.ConfigSections;
 
 namespace Spark3D.Host.Config;
 
-/// <summary>Maps <c>spark3d.train</c> onto <see cref="OptimizerOptions"/> and an <see cref="LrSchedule"/>.</summary>
+/// <summary>Maps <c>spark3d.train</c>: the step count, the optimiser and the learning-rate schedule.</summary>
 public static class TrainOptionsMapper
 {
     /// <summary><c>spark3d.train.steps</c>.</summary>
-    public static long Steps(Akka.Configuration.Config config) => config.GetLong("spark3d.train.steps", 250_000);
+    public static long Steps(Akka.Configuration.Config config) => Section(config, "spark3d.train").GetLong("steps");
 
     /// <summary><c>spark3d.train.optimizer</c> → <see cref="OptimizerOptions"/> (validated).</summary>
     public static OptimizerOptions Optimizer(Akka.Configuration.Config config)
     {
-        var c = config.GetConfig("spark3d.train.optimizer");
-        var d = new OptimizerOptions();
-        if (c is null) return d;
-        string kind = c.GetString("kind", "sgd");
+        var c = Section(config, "spark3d.train.optimizer");
+        string kind = c.GetString("kind") ?? "";
         return new OptimizerOptions(
             kind.ToLowerInvariant() switch
             {
@@ -22,29 +21,30 @@ public static class TrainOptionsMapper
                 "adamw" => OptimizerKind.AdamW,
                 _ => throw new ArgumentException($"spark3d.train.optimizer.kind must be sgd or adamw, got '{kind}'."),
             },
-            c.GetDouble("lr", d.Lr),
-            c.GetDouble("momentum", d.Momentum),
-            c.GetBoolean("nesterov", d.Nesterov),
-            c.GetDouble("weight-decay", d.WeightDecay),
-            c.GetDouble("grad-clip", d.GradClip),
-            c.GetDouble("beta1", d.Beta1),
-            c.GetDouble("beta2", d.Beta2),
-            c.GetDouble("eps", d.Eps)).Validate();
+            c.GetDouble("lr"),
+            c.GetDouble("momentum"),
+            c.GetBoolean("nesterov"),
+            c.GetDouble("weight-decay"),
+            c.GetDouble("grad-clip"),
+            c.GetDouble("beta1"),
+            c.GetDouble("beta2"),
+            c.GetDouble("eps")).Validate();
     }
 
-    /// <summary>The schedule of <c>spark3d.train.schedule</c> over <paramref name="totalSteps"/> steps.</summary>
-    public static LrSchedule Schedule(Akka.Configuration.Config config, long totalSteps)
+    /// <summary>The schedule of <c>spark3d.train.schedule</c> from <paramref name="peakLr"/> (the optimiser's lr) over
+    /// <paramref name="totalSteps"/> steps.</summary>
+    public static LrSchedule Schedule(Akka.Configuration.Config config, double peakLr, long totalSteps)
     {
-        double lr = Optimizer(config).Lr;
-        string kind = config.GetString("spark3d.train.schedule", "poly");
-        double exponent = config.GetDouble("spark3d.train.poly-exponent", 0.9);
-        long warmup = config.GetLong("spark3d.train.warmup-steps", 0);
+        var c = Section(config, "spark3d.train");
+        string kind = c.GetString("schedule") ?? "";
+        double exponent = c.GetDouble("poly-exponent");
+        long warmup = c.GetLong("warmup-steps");
         return kind.ToLowerInvariant() switch
         {
-            "poly" => new PolyLrSchedule(lr, totalSteps, exponent),
-            "warmup-poly" when warmup > 0 => new WarmupPolySchedule(lr, warmup, totalSteps, exponent),
-            "warmup-poly" => new PolyLrSchedule(lr, totalSteps, exponent),
-            "constant" => new ConstantLrSchedule(lr),
+            "poly" => new PolyLrSchedule(peakLr, totalSteps, exponent),
+            "warmup-poly" when warmup > 0 => new WarmupPolySchedule(peakLr, warmup, totalSteps, exponent),
+            "warmup-poly" => new PolyLrSchedule(peakLr, totalSteps, exponent),
+            "constant" => new ConstantLrSchedule(peakLr),
             _ => throw new ArgumentException($"spark3d.train.schedule must be poly, warmup-poly or constant, got '{kind}'."),
         };
     }

@@ -1,4 +1,3 @@
-using Spark3D.Actors.FineTuning;
 using Spark3D.Actors.Pipeline;
 using Spark3D.Data.Nifti;
 using Spark3D.Data.Segmentation;
@@ -8,12 +7,17 @@ using Spark3D.Model.Checkpoints;
 using Spark3D.Model.Devices;
 using Spark3D.Model.Networks;
 using Spark3D.Model.Training;
+using Spark3D.Training.Batches;
+using Spark3D.Training.Catalogs;
+using Spark3D.Training.Engines;
+using Spark3D.Training.Patches;
+using Spark3D.Training.RunFiles;
 
 namespace Spark3D.Host.FineTune;
 
 /// <summary>
 /// Sets up and runs one fine-tuning run on the actor pipeline: labelled catalog + <see cref="LabelledPatchProducer"/> +
-/// <see cref="NoMaskFactory"/> + <see cref="SegmentationTrainerEngineFactory"/>. Pre-trained runs use the two-stage
+/// <see cref="LabelledBatchAssembler"/> + <see cref="SegmentationTrainerEngineFactory"/>. Pre-trained runs use the two-stage
 /// sawtooth schedule at spark3d.finetune.pretrained-lr; --from-scratch runs nnU-Net's poly schedule at scratch-lr.
 /// </summary>
 public static class FineTuneRun
@@ -29,7 +33,7 @@ public static class FineTuneRun
         PipelineOptions pipeline;
         try
         {
-            settings = FineTuneSettings.FromConfig(config);
+            settings = FineTuneOptionsMapper.FromConfig(config);
             pipeline = PipelineOptionsMapper.FromConfig(config, Path.GetFullPath(request.RunDirectory), request.Steps);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or Akka.Configuration.ConfigurationException or FormatException)
@@ -87,7 +91,7 @@ public static class FineTuneRun
         CheckResumable(runDir, model);
         model.Write(runDir);
         string configText = Spark3DConfig.Render(config);
-        File.WriteAllText(Path.Combine(runDir, "config.conf"), configText + "\n");
+        File.WriteAllText(Path.Combine(runDir, RunFileNames.Config), configText + "\n");
 
         var catalog = new LabelledVolumeCatalog(cases.Select(c => (c.Id, c.ImagePath, c.LabelPath!)));
         var producer = new LabelledPatchProducer(catalog, new LabelledPatchOptions(settings.Preprocess, settings.PatchSize,
@@ -104,7 +108,7 @@ public static class FineTuneRun
         Console.CancelKeyPress += onCancel;
         try
         {
-            var result = PipelineRunner.RunAsync(pipeline, catalog, producer, new NoMaskFactory(), engines, cts.Token).GetAwaiter().GetResult();
+            var result = PipelineRunner.RunAsync(pipeline, catalog, producer, new LabelledBatchAssembler(), engines, cts.Token).GetAwaiter().GetResult();
             log.WriteLine($"step {result.Step}, loss {result.LossFirst:0.####} -> {result.LossLast:0.####}, {result.Elapsed.TotalSeconds:0.0} s, " +
                           $"data wait {result.DataWaitFraction:P0}, quarantined {result.Quarantined}: {result.Reason}");
             if (result.ExitCode != 0) Console.Error.WriteLine("spark3d finetune: " + result.Reason);
@@ -122,7 +126,7 @@ public static class FineTuneRun
         var p = Memory.CommandWorkloads.Finetune(settings, runtime, batch, classes, presetFixed);
         try
         {
-            return Memory.MemoryPreflightStep.Run(MemoryPreflightMapper.FromConfig(config), p.Workload, p.Current, p.Alternatives, Console.Error);
+            return Memory.MemoryPreflightStep.Run(DeviceOptionsMapper.MemoryPreflight(config), p.Workload, p.Current, p.Alternatives, Console.Error);
         }
         catch (Exception e) when (e is Memory.MemoryPreflightException or ArgumentException)
         {

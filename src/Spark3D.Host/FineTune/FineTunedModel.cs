@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Spark3D.Data.Preprocessing;
 using Spark3D.Data.Volumes;
+using Spark3D.Training.RunFiles;
 
 namespace Spark3D.Host.FineTune;
 
@@ -12,7 +13,7 @@ namespace Spark3D.Host.FineTune;
 public sealed record FineTunedModel
 {
     /// <summary>The file name inside the run directory.</summary>
-    public const string FileName = "model.json";
+    public const string FileName = RunFileNames.FineTunedModel;
 
     private static readonly JsonSerializerOptions Json = new()
     {

@@ -2,9 +2,10 @@ using Spark3D.Data.Nifti;
 using Spark3D.Data.Volumes;
 using Spark3D.Host.Config;
 using Spark3D.Host.FineTune;
-using Spark3D.Host.Pretrain;
 using Spark3D.Model.Devices;
+using Spark3D.Model.Mae;
 using Spark3D.Model.Memory;
+using Spark3D.Model.Networks;
 using Spark3D.Model.Training;
 
 namespace Spark3D.Host.Memory;
@@ -15,16 +16,17 @@ public static class CommandWorkloads
     /// <summary>One preflight's inputs.</summary>
     public sealed record Preflight(MemoryWorkload Workload, PresetShape Current, IReadOnlyList<PresetShape> Alternatives);
 
-    /// <summary><c>spark3d pretrain</c> with the resolved configuration.</summary>
-    public static Preflight Pretrain(Akka.Configuration.Config config, TorchRuntimeInfo runtime, int batch)
+    /// <summary><c>spark3d pretrain</c> with its mapped settings.</summary>
+    public static Preflight Pretrain(NetworkOptions network, SparkMaeOptions mae, PretrainDataOptions data, OptimizerKind optimizer,
+        TorchRuntimeInfo runtime, int batch)
     {
-        var network = ModelOptionsMapper.Network(config);
-        var mae = ModelOptionsMapper.Mae(config);
-        int block = PretrainData.MaskOptionsOf(config).BlockSize;
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(data);
+        int block = data.Masks.BlockSize;
         var all = PresetShapes.All(MemoryTask.Pretrain, 1, mae, block);
         var current = PresetShapes.For(MemoryTask.Pretrain, network.Preset, 1, mae, block);
-        var w = new MemoryWorkload(MemoryTask.Pretrain, network.Preset, PretrainData.PatchSizeOf(config), batch, current.Parameters,
-            ComputePrecision.IsReduced(runtime.ComputeDType), runtime.IsCuda, TrainOptionsMapper.Optimizer(config).Kind);
+        var w = new MemoryWorkload(MemoryTask.Pretrain, network.Preset, data.Producer.PatchSize, batch, current.Parameters,
+            ComputePrecision.IsReduced(runtime.ComputeDType), runtime.IsCuda, optimizer);
         return new Preflight(w, current, all);
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Spark3D.Actors.Pipeline;
+using Spark3D.Training.Telemetry;
 using Spectre.Console;
 
 namespace Spark3D.Host.Pretrain;

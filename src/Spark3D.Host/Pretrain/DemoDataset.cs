@@ -23,28 +23,4 @@ public static class DemoDataset
             NiftiWriter.Write(Path.Combine(directory, FileName(i)), generator.Generate(i).Image);
         return missing.Count;
     }
-
-    /// <summary>Maps <c>spark3d.data.phantoms</c> onto <see cref="PhantomOptions"/>.</summary>
-    public static PhantomOptions ReadOptions(Akka.Configuration.Config config)
-    {
-        var d = new PhantomOptions();
-        var c = config.GetConfig("spark3d.data.phantoms");
-        if (c is null) return d;
-        return new PhantomOptions
-        {
-            Seed = c.GetInt("seed", d.Seed),
-            FieldOfViewMm = c.GetDouble("field-of-view-mm", d.FieldOfViewMm),
-            HeadLengthMinMm = c.GetDouble("head-length-min-mm", d.HeadLengthMinMm),
-            HeadLengthMaxMm = c.GetDouble("head-length-max-mm", d.HeadLengthMaxMm),
-            MinSpacingMm = c.GetDouble("min-spacing-mm", d.MinSpacingMm),
-            MaxSpacingMm = c.GetDouble("max-spacing-mm", d.MaxSpacingMm),
-            MaxVoxels = c.GetLong("max-voxels", d.MaxVoxels),
-            RandomOrientation = c.GetBoolean("random-orientation", d.RandomOrientation),
-            NoiseSigma = c.GetDouble("noise-sigma", d.NoiseSigma),
-            Rician = c.GetBoolean("rician", d.Rician),
-            BiasStrength = c.GetDouble("bias-strength", d.BiasStrength),
-            MaxLesions = c.GetInt("max-lesions", d.MaxLesions),
-            IntensityScale = c.GetDouble("intensity-scale", d.IntensityScale),
-        };
-    }
 }

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Spark3D.Actors.Pipeline;
+using Spark3D.Training.Telemetry;
 
 namespace Spark3D.Host.Pretrain;
 

@@ -32,19 +32,9 @@ internal static class TorchCommands
     public static (DeviceOptions Device, IsaGuardMode Guard) Settings(ParseResult parse)
     {
         var config = GlobalOptions.LoadConfig(parse);
-        var device = ModelOptionsMapper.Device(config);
+        var device = DeviceOptionsMapper.Device(config);
         if (parse.CommandResult.Command.Options.FirstOrDefault(o => o.Name == "--device") is Option<string?> flag && parse.GetValue(flag) is { } mode)
-        {
-            device = device with
-            {
-                Mode = mode.ToLowerInvariant() switch
-                {
-                    "cpu" => DeviceMode.Cpu,
-                    "cuda" => DeviceMode.Cuda,
-                    _ => DeviceMode.Auto,
-                },
-            };
-        }
-        return (device, ModelOptionsMapper.CpuIsaGuard(config));
+            device = device with { Mode = DeviceOptionsMapper.ParseMode(mode, "--device") };
+        return (device, DeviceOptionsMapper.CpuIsaGuard(config));
     }
 }

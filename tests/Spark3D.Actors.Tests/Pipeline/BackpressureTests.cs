@@ -14,7 +14,7 @@ public class BackpressureTests
         var engines = new MeanFitEngineFactory(data.RunDirectory) { StepDelay = TimeSpan.FromMilliseconds(300) };
         var producer = new RawPatchProducer(8);
         var options = data.Options(10_000);
-        var run = PipelineRunner.Start(options, data, producer, new RandomBlockMaskFactory(4, 0.6), engines);
+        var run = PipelineRunner.Start(options, data, producer, new RandomBlockMaskAssembler(4, 0.6), engines);
 
         await WaitUntil(() => run.Channels.Volumes.Reader.Count == options.VolumeChannelCapacity
                               && run.Channels.Patches.Reader.Count == options.PatchChannelCapacity

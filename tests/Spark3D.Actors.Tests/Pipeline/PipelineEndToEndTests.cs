@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Spark3D.Actors.Pipeline;
 using Spark3D.Actors.Tests.Pipeline.Support;
+using Spark3D.Training.RunFiles;
 
 namespace Spark3D.Actors.Tests.Pipeline;
 
@@ -13,7 +14,7 @@ public class PipelineEndToEndTests
         var engines = new MeanFitEngineFactory(data.RunDirectory);
         var producer = new RawPatchProducer(8);
 
-        var result = await PipelineRunner.RunAsync(data.Options(30), data, producer, new RandomBlockMaskFactory(4, 0.6), engines);
+        var result = await PipelineRunner.RunAsync(data.Options(30), data, producer, new RandomBlockMaskAssembler(4, 0.6), engines);
 
         Assert.Equal(0, result.ExitCode);
         Assert.Equal(30, result.Step);
@@ -40,7 +41,7 @@ public class PipelineEndToEndTests
 
         // Rerunning the same command: the checkpoint is at the target already, so nothing is trained and the summary
         // still reports the whole run's losses.
-        var rerun = await PipelineRunner.RunAsync(data.Options(30), data, producer, new RandomBlockMaskFactory(4, 0.6),
+        var rerun = await PipelineRunner.RunAsync(data.Options(30), data, producer, new RandomBlockMaskAssembler(4, 0.6),
             new MeanFitEngineFactory(data.RunDirectory));
         Assert.Equal((0, 30L, 0L), (rerun.ExitCode, rerun.Step, rerun.StepsThisRun));
         Assert.Equal((result.LossFirst, result.LossLast), (rerun.LossFirst, rerun.LossLast));
@@ -52,7 +53,7 @@ public class PipelineEndToEndTests
         using var data = new TestCatalog().AddGood(8);
         var engines = new MeanFitEngineFactory(data.RunDirectory) { StepDelay = TimeSpan.FromMilliseconds(20) };
         using var cts = new CancellationTokenSource();
-        var running = PipelineRunner.RunAsync(data.Options(100_000), data, new RawPatchProducer(8), new RandomBlockMaskFactory(4, 0.6),
+        var running = PipelineRunner.RunAsync(data.Options(100_000), data, new RawPatchProducer(8), new RandomBlockMaskAssembler(4, 0.6),
             engines, cts.Token);
         await BackpressureTests.WaitUntil(() => engines.Saved.Contains(10), TimeSpan.FromSeconds(10));
         cts.Cancel();

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Spark3D.Actors.Pipeline;
 using Spark3D.Actors.Tests.Pipeline.Support;
+using Spark3D.Training.RunFiles;
 
 namespace Spark3D.Actors.Tests.Pipeline;
 
@@ -23,7 +24,7 @@ public class QuarantineTests
         producer.BusyReads[busyForever.Path] = 1_000;   // never recovers: quarantined after 3 tries
         var engines = new MeanFitEngineFactory(data.RunDirectory);
 
-        var result = await PipelineRunner.RunAsync(data.Options(20), data, producer, new RandomBlockMaskFactory(4, 0.6), engines);
+        var result = await PipelineRunner.RunAsync(data.Options(20), data, producer, new RandomBlockMaskAssembler(4, 0.6), engines);
 
         Assert.Equal(0, result.ExitCode);
         Assert.Equal(20, result.Step);
@@ -52,7 +53,7 @@ public class QuarantineTests
         data.Add(RawVolumeFiles.WriteBytes(data.DataDirectory, "empty-a", []));
         data.Add(RawVolumeFiles.WriteBytes(data.DataDirectory, "empty-b", []));
         var result = await PipelineRunner.RunAsync(data.Options(5), data, new RawPatchProducer(8),
-            new RandomBlockMaskFactory(4, 0.6), new MeanFitEngineFactory(data.RunDirectory)).WaitAsync(TimeSpan.FromSeconds(15));
+            new RandomBlockMaskAssembler(4, 0.6), new MeanFitEngineFactory(data.RunDirectory)).WaitAsync(TimeSpan.FromSeconds(15));
         Assert.Equal(3, result.ExitCode);
         Assert.Contains("all 2 volumes are quarantined", result.Reason);
     }

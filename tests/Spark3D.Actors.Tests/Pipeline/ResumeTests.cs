@@ -1,6 +1,8 @@
 using Akka.Configuration;
 using Spark3D.Actors.Pipeline;
 using Spark3D.Actors.Tests.Pipeline.Support;
+using Spark3D.Training.Feed;
+using Spark3D.Training.RunFiles;
 
 namespace Spark3D.Actors.Tests.Pipeline;
 
@@ -11,7 +13,7 @@ public class ResumeTests
     {
         using var data = new TestCatalog().AddGood(20);
         var options = data.Options(25) with { CheckpointEverySteps = 4, PreprocessorCount = 3, VolumeChannelCapacity = 6 };
-        var masks = new RandomBlockMaskFactory(4, 0.6);
+        var masks = new RandomBlockMaskAssembler(4, 0.6);
 
         // Part 1: "kill" the process mid-run: terminate the actor system without the graceful-stop hook, so nothing
         // after the last periodic checkpoint is saved and volumes are left in the channels and in the workers.

@@ -15,7 +15,7 @@ public class TrainerSupervisionTests
         engines.FailOnce(7, "throw");
         engines.FailOnce(13, "nan");
         var options = data.Options(20) with { CheckpointEverySteps = 5 };
-        var run = PipelineRunner.Start(options, data, new RawPatchProducer(8), new RandomBlockMaskFactory(4, 0.6), engines);
+        var run = PipelineRunner.Start(options, data, new RawPatchProducer(8), new RandomBlockMaskAssembler(4, 0.6), engines);
 
         long restartsSeen = 0;
         using var listener = new MeterListener();
@@ -50,7 +50,7 @@ public class TrainerSupervisionTests
         var engines = new MeanFitEngineFactory(data.RunDirectory) { AlwaysThrowAt = 3 };
         var options = data.Options(50) with { MaxFailuresInWindow = 2, FailureWindow = TimeSpan.FromMinutes(1) };
 
-        var result = await PipelineRunner.RunAsync(options, data, new RawPatchProducer(8), new RandomBlockMaskFactory(4, 0.6), engines)
+        var result = await PipelineRunner.RunAsync(options, data, new RawPatchProducer(8), new RandomBlockMaskAssembler(4, 0.6), engines)
             .WaitAsync(TimeSpan.FromSeconds(20));
 
         Assert.Equal(2, result.ExitCode);
@@ -72,7 +72,7 @@ public class TrainerSupervisionTests
         File.WriteAllText(Path.Combine(engines.CheckpointDirectory, "latest"), "step-000005.ckpt");
         var options = data.Options(10) with { MaxFailuresInWindow = 1 };
 
-        var result = await PipelineRunner.RunAsync(options, data, new RawPatchProducer(8), new RandomBlockMaskFactory(4, 0.6), engines)
+        var result = await PipelineRunner.RunAsync(options, data, new RawPatchProducer(8), new RandomBlockMaskAssembler(4, 0.6), engines)
             .WaitAsync(TimeSpan.FromSeconds(15));
 
         Assert.Equal(2, result.ExitCode);

@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using Spark3D.Actors.Pipeline;
 using Spark3D.Model.Checkpoints;
+using Spark3D.Training.RunFiles;
 using Xunit.Abstractions;
 
 namespace Spark3D.Host.Tests.Pretrain;

@@ -59,13 +59,13 @@ public sealed class MemoryPreflightCommandTests : IDisposable
     [Fact]
     public void The_settings_map_with_their_documented_defaults_and_reject_bad_values()
     {
-        var d = MemoryPreflightMapper.FromConfig(Spark3DConfig.Load(null, []));
+        var d = DeviceOptionsMapper.MemoryPreflight(Spark3DConfig.Load(null, []));
         Assert.Equal(new MemoryPreflightOptions(PreflightMode.On, 0.1, null), d);
-        var set = MemoryPreflightMapper.FromConfig(Spark3DConfig.Load(null, ["spark3d.model.device.memory-preflight=warn",
+        var set = DeviceOptionsMapper.MemoryPreflight(Spark3DConfig.Load(null, ["spark3d.model.device.memory-preflight=warn",
             "spark3d.model.device.memory-headroom=0.25", "spark3d.model.device.memory-available=24GiB"]));
         Assert.Equal(new MemoryPreflightOptions(PreflightMode.Warn, 0.25, 24L << 30), set);
         Assert.Equal(new MemoryAvailability(24L << 30, "spark3d.model.device.memory-available"), set.Availability(cuda: false));
-        Assert.Throws<ArgumentException>(() => MemoryPreflightMapper.FromConfig(Spark3DConfig.Load(null, ["spark3d.model.device.memory-preflight=maybe"])));
-        Assert.Throws<ArgumentException>(() => MemoryPreflightMapper.FromConfig(Spark3DConfig.Load(null, ["spark3d.model.device.memory-headroom=1.5"])));
+        Assert.Throws<ArgumentException>(() => DeviceOptionsMapper.MemoryPreflight(Spark3DConfig.Load(null, ["spark3d.model.device.memory-preflight=maybe"])));
+        Assert.Throws<ArgumentException>(() => DeviceOptionsMapper.MemoryPreflight(Spark3DConfig.Load(null, ["spark3d.model.device.memory-headroom=1.5"])));
     }
 }

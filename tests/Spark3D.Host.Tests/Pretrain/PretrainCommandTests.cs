@@ -1,7 +1,9 @@
 using System.Text.Json.Nodes;
-using Spark3D.Actors.Pipeline;
+using Spark3D.Data.Cache;
 using Spark3D.Model.Checkpoints;
 using Spark3D.Model.Devices.CpuIsa;
+using Spark3D.Training.Feed;
+using Spark3D.Training.RunFiles;
 
 namespace Spark3D.Host.Tests.Pretrain;
 
@@ -114,7 +116,8 @@ public sealed class PretrainCommandTests
             var quarantine = QuarantineLog.Read(Path.Combine(run, "quarantine.jsonl"));
             foreach (var (file, what) in bad)
             {
-                var entry = quarantine.SingleOrDefault(q => q.Id == file);
+                // The id `spark3d preprocess` would give the file: its name without the NIfTI extension (VolumeIds).
+                var entry = quarantine.SingleOrDefault(q => q.Id == VolumeIds.StripNiftiExtension(file));
                 Assert.True(entry is not null, $"{file} ({what}) is not in quarantine.jsonl");
                 Assert.False(string.IsNullOrWhiteSpace(entry!.Reason), $"{file} has no reason");
             }

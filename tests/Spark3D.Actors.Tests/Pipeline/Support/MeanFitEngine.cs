@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using Spark3D.Actors.Pipeline;
+using Spark3D.Training.Feed;
+using Spark3D.Training.Ports;
 
 namespace Spark3D.Actors.Tests.Pipeline.Support;
 
@@ -16,7 +17,7 @@ internal sealed class MeanFitEngine(MeanFitEngineFactory factory) : ITrainerEngi
 
     public long Step { get; private set; }
 
-    public StepOutcome Train(MaskedBatch batch)
+    public StepOutcome Train(TrainingBatch batch)
     {
         long next = Step + 1;
         string? fault = factory.TakeFault(next);
@@ -28,20 +29,22 @@ internal sealed class MeanFitEngine(MeanFitEngineFactory factory) : ITrainerEngi
             factory.Release.Wait(TimeSpan.FromSeconds(30));
         }
 
-        int cells = batch.MaskGridD * batch.MaskGridH * batch.MaskGridW;
+        var mask = batch.Mask!;
+        var g = mask.Grid;
+        int cells = mask.CellsPerPatch;
         double sum = 0, sumSq = 0;
         long n = 0;
         for (int b = 0; b < batch.Count; b++)
         {
             var p = batch.Patches[b];
-            int bd = p.D / batch.MaskGridD, bh = p.H / batch.MaskGridH, bw = p.W / batch.MaskGridW;
-            for (int z = 0; z < p.D; z++)
-                for (int y = 0; y < p.H; y++)
-                    for (int x = 0; x < p.W; x++)
+            var s = p.Shape;
+            int bx = s.X / g.X, by = s.Y / g.Y, bz = s.Z / g.Z;
+            for (int z = 0; z < s.Z; z++)
+                for (int y = 0; y < s.Y; y++)
+                    for (int x = 0; x < s.X; x++)
                     {
-                        int cell = x / bw + batch.MaskGridW * (y / bh + batch.MaskGridH * (z / bd));
-                        if (!batch.Mask[b * cells + cell]) continue;
-                        double e = p.Voxels[x + p.W * (y + p.H * z)] - _mean;
+                        if (!mask.Cells[b * cells + g.Index(x / bx, y / by, z / bz)]) continue;
+                        double e = p.Voxels[s.Index(x, y, z)] - _mean;
                         sum += e;
                         sumSq += e * e;
                         n++;

@@ -1,4 +1,6 @@
-using Spark3D.Actors.Pipeline;
+using Spark3D.Data.Sampling;
+using Spark3D.Data.Volumes;
+using Spark3D.Training.Ports;
 
 namespace Spark3D.Actors.Tests.Pipeline.Support;
 
@@ -14,7 +16,7 @@ internal sealed class RawPatchProducer(int patchSize) : IPatchProducer
 
     public int Calls => Volatile.Read(ref _calls);
 
-    public TrainingPatch Produce(VolumeRef volume, Random rng)
+    public Patch Produce(VolumeRef volume, Random rng)
     {
         Interlocked.Increment(ref _calls);
         lock (BusyReads)
@@ -43,6 +45,6 @@ internal sealed class RawPatchProducer(int patchSize) : IPatchProducer
         for (int z = 0; z < patchSize; z++)
             for (int y = 0; y < patchSize; y++)
                 Array.Copy(voxels, x0 + w * (y0 + y + h * (z0 + z)), patch, patchSize * (y + patchSize * z), patchSize);
-        return new TrainingPatch(patch, patchSize, patchSize, patchSize);
+        return new Patch(patch, new Shape3(patchSize, patchSize, patchSize));
     }
 }

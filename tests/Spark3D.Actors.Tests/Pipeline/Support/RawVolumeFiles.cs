@@ -1,4 +1,4 @@
-using Spark3D.Actors.Pipeline;
+using Spark3D.Training.Ports;
 
 namespace Spark3D.Actors.Tests.Pipeline.Support;
 

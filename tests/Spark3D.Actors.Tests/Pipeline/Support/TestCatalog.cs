@@ -1,4 +1,5 @@
 using Spark3D.Actors.Pipeline;
+using Spark3D.Training.Ports;
 
 namespace Spark3D.Actors.Tests.Pipeline.Support;
 
