@@ -82,7 +82,7 @@ public static class CacheVolumeBuilder
                 var (header, affine, raw) = NiftiReader.ReadRaw(source.SourcePath, 0, timings);
                 using (raw)
                     (processed, record) = new VolumePreprocessor(options.Preprocess).Process(raw, header.Shape, header.Spacing, affine, timings,
-                        n => ArrayPool<float>.Shared.Rent(n));
+                        n => VoxelArrays.Rent<float>(n));
             }
             try
             {

@@ -229,7 +229,7 @@ public static class NiftiReader
             int size = header.BytesPerVoxel;
             long bytes = voxels * size;
             if (bytes > Array.MaxLength) throw new NiftiFormatException(input.Path, $"{bytes} bytes of voxels do not fit in one buffer");
-            buffer = ArrayPool<byte>.Shared.Rent((int)bytes);
+            buffer = VoxelArrays.Rent<byte>((int)bytes);
             input.ReadExactly(buffer.AsSpan(0, (int)bytes), "data");
             long t1 = Stopwatch.GetTimestamp();
             if (header.IsBigEndian == BitConverter.IsLittleEndian) NiftiVoxelDecoder.SwapInPlace(buffer.AsSpan(0, (int)bytes), size);

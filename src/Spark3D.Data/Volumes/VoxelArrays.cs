@@ -26,15 +26,37 @@ public static partial class VoxelArrays
         ArgumentOutOfRangeException.ThrowIfNegative(length);
         if (length > Array.MaxLength) throw new ArgumentOutOfRangeException(nameof(length), length, "more elements than one array can hold");
         long bytes = length * sizeof(T);
-        if (bytes < AdviseFromBytes || !OperatingSystem.IsLinux()) return GC.AllocateUninitializedArray<T>((int)length);
         var array = GC.AllocateUninitializedArray<T>((int)length);
+        AdviseHugePages(array);
+        return array;
+    }
+
+    /// <summary>
+    /// An array of at least <paramref name="length"/> elements from <see cref="System.Buffers.ArrayPool{T}.Shared"/>, advised
+    /// for huge pages like <see cref="Allocate{T}(long)"/> (the pool allocates a miss uninitialised, so the advice comes
+    /// before the first touch; on a reused array it changes nothing). Give it back with
+    /// <see cref="System.Buffers.ArrayPool{T}.Shared"/>'s Return: arrays beyond the pool's largest bucket (2^30 elements)
+    /// are allocated here and dropped by Return. Why: a 1200³ uint8 image and its resampled float32 volume faulted
+    /// 1.3 million 4 KiB pages through the pool, 14 s of system time in a 39 s run.
+    /// </summary>
+    public static T[] Rent<T>(int length) where T : unmanaged
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        var array = System.Buffers.ArrayPool<T>.Shared.Rent(length);
+        AdviseHugePages(array);
+        return array;
+    }
+
+    private static unsafe void AdviseHugePages<T>(T[] array) where T : unmanaged
+    {
+        long bytes = (long)array.Length * sizeof(T);
+        if (bytes < AdviseFromBytes || !OperatingSystem.IsLinux()) return;
         fixed (T* p = array)
         {
             long start = ((long)p + HugePage - 1) & ~(HugePage - 1);
             long end = ((long)p + bytes) & ~(HugePage - 1);
             if (end > start) _ = Madvise((nint)start, (nuint)(end - start), MadvHugePage);
         }
-        return array;
     }
 
     [LibraryImport("libc", EntryPoint = "madvise")]

@@ -25,4 +25,17 @@ public class VoxelArraysTests
         Assert.Throws<ArgumentOutOfRangeException>(() => VoxelArrays.Allocate(-1));
         Assert.Throws<ArgumentOutOfRangeException>(() => VoxelArrays.Allocate((long)int.MaxValue + 1));
     }
+
+    [Theory]
+    [InlineData(7)]
+    [InlineData(5_000_000)]   // 20 MB: advised for transparent huge pages on Linux
+    public void Rents_a_usable_pooled_array_of_at_least_the_length(int length)
+    {
+        var a = VoxelArrays.Rent<float>(length);
+        Assert.True(a.Length >= length);
+        for (int i = 0; i < length; i += 997) a[i] = i;
+        for (int i = 0; i < length; i += 997) Assert.Equal(i, a[i]);
+        System.Buffers.ArrayPool<float>.Shared.Return(a); // a pool array: Return accepts it (it throws for foreign sizes)
+        Assert.Throws<ArgumentOutOfRangeException>(() => VoxelArrays.Rent<byte>(-1));
+    }
 }
