@@ -7,7 +7,9 @@ internal static class BenchCatalog
     {
         ["resample"] = ResampleBench.Run,
         ["nifti-decode"] = NiftiDecodeBench.Run,
+        ["preprocess-e2e"] = PreprocessE2EBench.Run,
         ["cache-crop"] = CacheCropBench.Run,
+        ["cache-dtype"] = CacheDtypeBench.Run,
         ["train-step"] = TrainStepBench.Run,
         ["cluster-scaling"] = ClusterScalingBench.Run,
         ["pipeline-throughput"] = PipelineThroughputBench.Run,

@@ -21,7 +21,7 @@ namespace Spark3D.Bench;
 /// trainer) from a chunked cache, with a trainer engine that only consumes and counts batches, at 64³ and 160³ patches,
 /// with and without the spatial augmentation. The cache holds phantoms z-scored and upsampled to ≥ 176³ so a 160³ patch
 /// needs no padding. Usage: pipeline-throughput [--volumes 6] [--seconds 20] [--warmup 4] [--batch 2]
-/// [--pool N (default: cores)] [--step-ms 0 (simulated trainer step)] [--dir /tmp/x]
+/// [--pool N (default: cores)] [--step-ms 0 (simulated trainer step)] [--sizes 64,160] [--aug on,off] [--profile-only] [--dir /tmp/x]
 /// </summary>
 internal static class PipelineThroughputBench
 {
@@ -39,12 +39,17 @@ internal static class PipelineThroughputBench
             Console.WriteLine(F($"cache: {catalog.Volumes.Count} phantom volumes (z-scored, upsampled to 176×192×184, lz4+shuffle 32³ chunks) built in {sw.Elapsed.TotalSeconds:f1} s"));
             Console.WriteLine(F($"cores {Environment.ProcessorCount}, preprocessor pool {pool}, batch {batch}, mask 16³ blocks 75 %, no-op trainer (step {stepMs} ms), {seconds} s per row after {warmup} s warm-up"));
             Console.WriteLine();
-            Console.WriteLine("| patch | augmentation | masked patches/s | batches/s | trainer data-wait fraction | mean channel depths vol/patch/batch |");
-            Console.WriteLine("|---|---|---|---|---|---|");
-            foreach (int size in new[] { 64, 160 })
-                foreach (bool aug in new[] { true, false })
-                    Measure(catalog, new Shape3(size, size, size), aug, batch, pool, stepMs, seconds, warmup, Path.Combine(dir, $"run-{size}-{aug}"));
-            Console.WriteLine();
+            if (!args.Contains("--profile-only"))
+            {
+                Console.WriteLine("| patch | augmentation | masked patches/s | batches/s | trainer data-wait fraction | mean channel depths vol/patch/batch |");
+                Console.WriteLine("|---|---|---|---|---|---|");
+                var sizes = BenchArgs.String(args, "--sizes", "64,160").Split(',').Select(int.Parse);
+                var augs = BenchArgs.String(args, "--aug", "on,off").Split(',').Select(a => a == "on");
+                foreach (int size in sizes)
+                    foreach (bool aug in augs)
+                        Measure(catalog, new Shape3(size, size, size), aug, batch, pool, stepMs, seconds, warmup, Path.Combine(dir, $"run-{size}-{aug}"));
+                Console.WriteLine();
+            }
             ProfileSinglePatch(catalog.Volumes[0].Path);
             return 0;
         }

@@ -1,10 +1,12 @@
 """nibabel side of the nifti-decode benchmark (run by bench/Spark3D.Bench NiftiDecodeBench with /usr/bin/python3).
 
-usage: nifti_decode.py REPS FILE...
-For each file: load with nibabel and decode to float32 after scaling (img.get_fdata(dtype=float32), the same
-output our reader produces), REPS times after one warm-up; prints JSON [{file, bytes, seconds: [...]}] where bytes
-is the uncompressed voxel data size (prod(shape) * itemsize), seconds the wall time and cpu the process CPU time
-of each run (CPU time is the fair measure on a loaded machine). mmap=False so the data really is read.
+usage: nifti_decode.py ROUNDS FILE:COUNT...
+For each file: load with nibabel and decode to float32 after scaling (img.get_fdata(dtype=float32), the same output
+our reader produces; every volume of a 4-D file). One warm-up decode per file, then ROUNDS samples; a sample times
+COUNT decodes in a row (chosen by the C# side so a sample lasts long enough to time small files) and reports the
+time per decode. Prints JSON [{file, bytes, cpu: [...], seconds: [...]}] (per-decode process CPU seconds, from
+clock_gettime(CLOCK_PROCESS_CPUTIME_ID), and wall seconds), or {file, error} when nibabel cannot decode the file.
+mmap=False so the data really is read.
 """
 import json
 import sys
@@ -21,16 +23,23 @@ def decode(path):
 
 
 def main():
-    reps, files = int(sys.argv[1]), sys.argv[2:]
+    rounds, specs = int(sys.argv[1]), sys.argv[2:]
     out = []
-    for path in files:
-        nbytes, _ = decode(path)
+    for spec in specs:
+        path, count = spec.rsplit(":", 1)
+        count = int(count)
+        try:
+            nbytes, _ = decode(path)
+        except Exception as e:  # noqa: BLE001 - a file nibabel cannot read is reported, not fatal
+            out.append({"file": path, "error": f"{type(e).__name__}: {e}"})
+            continue
         times, cpu = [], []
-        for _ in range(reps):
+        for _ in range(rounds):
             t0, c0 = time.perf_counter(), time.process_time()
-            decode(path)
-            times.append(time.perf_counter() - t0)
-            cpu.append(time.process_time() - c0)
+            for _ in range(count):
+                decode(path)
+            times.append((time.perf_counter() - t0) / count)
+            cpu.append((time.process_time() - c0) / count)
         out.append({"file": path, "bytes": nbytes, "seconds": times, "cpu": cpu})
     json.dump(out, sys.stdout)
 

@@ -61,6 +61,37 @@ public sealed class PreprocessCommandTests : IDisposable
     }
 
     [Fact]
+    public void Timings_PrintsOneJsonLineOfSecondsPerStage_AndOnlyWhenAsked()
+    {
+        string input = Path.Combine(_dir, "in"), output = Path.Combine(_dir, "cache");
+        Assert.Equal(0, ConsoleCapture.Run(SmallPhantomArgs.With("phantoms", "--count", "2", "--output", input)).Code);
+        var (code, text) = ConsoleCapture.Run(SmallPhantomArgs.With("preprocess", "--input", input, "--output", output, "--timings"));
+        Assert.Equal(0, code);
+        string line = text.Split('\n').Single(l => l.StartsWith(Spark3D.Host.Commands.PreprocessCommand.TimingsPrefix, StringComparison.Ordinal));
+        using var json = System.Text.Json.JsonDocument.Parse(line[Spark3D.Host.Commands.PreprocessCommand.TimingsPrefix.Length..]);
+        var seconds = json.RootElement.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetDouble());
+        Assert.Equal(["hash", "inflate", "convert", "reorient", "crop", "statistics", "resample", "chunk", "compress", "checksum", "write", "total"],
+            seconds.Keys);
+        Assert.All(new[] { "inflate", "crop", "statistics", "resample", "write" }, k => Assert.True(seconds[k] > 0, k));
+        Assert.Equal(seconds.Where(p => p.Key != "total").Sum(p => p.Value), seconds["total"], 4);
+
+        var (again, plain) = ConsoleCapture.Run(SmallPhantomArgs.With("preprocess", "--input", input, "--output", Path.Combine(_dir, "c2")));
+        Assert.Equal(0, again);
+        Assert.DoesNotContain("stage seconds", plain, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Timings_WithCluster_ExitsTwoWithOneLine()
+    {
+        string input = Path.Combine(_dir, "in");
+        Assert.Equal(0, ConsoleCapture.Run(SmallPhantomArgs.With("phantoms", "--count", "1", "--output", input)).Code);
+        var (code, _, err) = ConsoleCapture.RunWithError("preprocess", "--input", input, "--output", Path.Combine(_dir, "o"), "--cluster", "--timings");
+        Assert.Equal(2, code);
+        Assert.Contains("--timings", err, StringComparison.Ordinal);
+        Assert.Single(err.Trim().Split('\n'));
+    }
+
+    [Fact]
     public void MissingInput_ExitsNonZeroWithOneLine()
     {
         var (code, _, err) = ConsoleCapture.RunWithError("preprocess", "--input", Path.Combine(_dir, "nope"), "--output", Path.Combine(_dir, "o"));

@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using Spark3D.Data.Sampling;
 using Spark3D.Data.Volumes;
 
@@ -8,10 +10,12 @@ namespace Spark3D.Data.Augmentation;
 
 /// <summary>
 /// Draws and applies the mild spatial augmentation (see <see cref="AugmentationOptions"/>) while a patch is cut from a
-/// volume. Rotation and scale are applied about the patch centre: a crop large enough to hold the rotated/scaled patch
-/// box is read (zero outside the volume, as batchgenerators' constant-0 border) and resampled into the patch with
-/// trilinear interpolation (the reference uses cubic; trilinear keeps the CPU cost of the 20 % of samples that need it
-/// low and adds no overshoot). Without rotation/scale the patch is a plain crop. Mirroring is applied last and is exact.
+/// volume. Rotation and scale are applied about the patch centre: the part inside the volume of a crop large enough to
+/// hold the rotated/scaled patch box is read, with a one-voxel border (zero outside the volume, as batchgenerators'
+/// constant-0 border), and resampled into the patch with trilinear interpolation (the reference uses cubic; trilinear
+/// keeps the CPU cost of the 36 % of samples that need it low and adds no overshoot), 8 voxels at a time with AVX2
+/// gathers. Without rotation/scale the patch is a plain crop. Mirroring is exact and costs no extra pass: the sampler
+/// writes each voxel to its mirrored place, a plain crop is copied mirrored.
 /// Pure and thread-safe; all randomness comes from the caller's <see cref="Random"/>.
 /// </summary>
 public sealed class SpatialAugmenter
@@ -57,100 +61,92 @@ public sealed class SpatialAugmenter
         Extract(source, origin, patchSize, transform, nearest: false);
 
     /// <summary>As <see cref="Extract(IVolumeCropSource, ValueTuple{int, int, int}, Shape3, SpatialTransformParams)"/>; with
-    /// <paramref name="nearest"/> the resampling takes the nearest voxel (label maps: no new values appear).</summary>
+    /// <paramref name="nearest"/> the resampling takes the nearest voxel (label maps: no new values appear). The nearest
+    /// path is the plain scalar one: fine-tuning patches are few, and its grid is the trilinear path's (same centre).</summary>
     public static float[] Extract(IVolumeCropSource source, (int X, int Y, int Z) origin, Shape3 patchSize, SpatialTransformParams transform, bool nearest)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(transform);
-        var patch = new float[checked((int)patchSize.Count)];
+        if (nearest && transform.NeedsResampling) return ExtractNearest(source, origin, patchSize, transform);
+        // Every path below writes every voxel (the crop read zero-fills outside the volume), so skip the zeroing; a 160³
+        // patch is 16 MB, advised for huge pages (VoxelArrays).
+        var patch = VoxelArrays.Allocate(patchSize.Count);
+        var mirror = (transform.MirrorX, transform.MirrorY, transform.MirrorZ);
         if (!transform.NeedsResampling)
         {
-            source.ReadCrop(origin.X, origin.Y, origin.Z, patchSize, patch);
-        }
-        else
-        {
-            var m = transform.SourceMatrix();
-            var margin = MarginFor(m, patchSize);
-            var cropSize = new Shape3(patchSize.X + 2 * margin.X, patchSize.Y + 2 * margin.Y, patchSize.Z + 2 * margin.Z);
-            int n = checked((int)cropSize.Count);
+            if (mirror == (false, false, false))
+            {
+                source.ReadCrop(origin.X, origin.Y, origin.Z, patchSize, patch);
+                return patch;
+            }
+            // Read into scratch and copy mirrored: one pass instead of an in-place swap of every row pair.
+            int n = patch.Length;
             var crop = ArrayPool<float>.Shared.Rent(n);
             try
             {
-                source.ReadCrop(origin.X - margin.X, origin.Y - margin.Y, origin.Z - margin.Z, cropSize, crop.AsSpan(0, n));
-                if (nearest) ResampleCentredNearest(crop.AsSpan(0, n), cropSize, m, patch, patchSize);
-                else ResampleCentred(crop.AsSpan(0, n), cropSize, m, patch, patchSize);
+                source.ReadCrop(origin.X, origin.Y, origin.Z, patchSize, crop.AsSpan(0, n));
+                PatchMirror.CopyMirrored(crop.AsSpan(0, n), patch, patchSize, mirror.MirrorX, mirror.MirrorY, mirror.MirrorZ);
             }
             finally
             {
                 ArrayPool<float>.Shared.Return(crop);
             }
+            return patch;
         }
-        PatchMirror.Apply(patch, patchSize, transform.MirrorX, transform.MirrorY, transform.MirrorZ);
+
+        var m = transform.SourceMatrix();
+        var margin = MarginFor(m, patchSize);
+        var cropSize = new Shape3(patchSize.X + 2 * margin.X, patchSize.Y + 2 * margin.Y, patchSize.Z + 2 * margin.Z);
+        int cx0 = origin.X - margin.X, cy0 = origin.Y - margin.Y, cz0 = origin.Z - margin.Z;
+        // Only the part of the crop inside the volume is read (a rotated and scaled patch near the edge can ask for a box
+        // several times the volume; the rest is zero anyway), plus a one-voxel border: zeros where it lies outside the
+        // volume, so every sample either has its 8 neighbours in the buffer or is zero.
+        var vs = source.Shape;
+        int ax = Math.Max(cx0, 0), ay = Math.Max(cy0, 0), az = Math.Max(cz0, 0);
+        int bx = (int)Math.Min((long)cx0 + cropSize.X, vs.X), by = (int)Math.Min((long)cy0 + cropSize.Y, vs.Y), bz = (int)Math.Min((long)cz0 + cropSize.Z, vs.Z);
+        if (ax >= bx || ay >= by || az >= bz)
+        {
+            Array.Clear(patch); // the whole transformed patch lies outside the volume: zeros
+            return patch;
+        }
+        var held = new Shape3(bx - ax + 2, by - ay + 2, bz - az + 2);
+        int count = checked((int)held.Count);
+        var buffer = ArrayPool<float>.Shared.Rent(count);
+        try
+        {
+            source.ReadCrop(ax - 1, ay - 1, az - 1, held, buffer.AsSpan(0, count));
+            // Positions stay in crop-box coordinates (bit-identical to sampling the whole zero-padded crop); the buffer
+            // starts at (ax − 1, ay − 1, az − 1) of the volume, i.e. at this corner of the crop box.
+            var corner = (ax - 1 - cx0, ay - 1 - cy0, az - 1 - cz0);
+            var centre = ((cropSize.X - 1) / 2.0, (cropSize.Y - 1) / 2.0, (cropSize.Z - 1) / 2.0);
+            Sample(buffer.AsSpan(0, count), held, corner, centre, m, patch, patchSize, mirror);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(buffer);
+        }
         return patch;
     }
 
-    /// <summary>Voxels to add on each side of the patch box so the transformed box (and its trilinear neighbours) fits.</summary>
-    public static Shape3 MarginFor(double[] sourceMatrix, Shape3 patchSize)
+    private static float[] ExtractNearest(IVolumeCropSource source, (int X, int Y, int Z) origin, Shape3 patchSize, SpatialTransformParams transform)
     {
-        ArgumentNullException.ThrowIfNull(sourceMatrix);
-        double hx = (patchSize.X - 1) / 2.0, hy = (patchSize.Y - 1) / 2.0, hz = (patchSize.Z - 1) / 2.0;
-        int Axis(int i, double h) =>
-            Math.Max(0, (int)Math.Ceiling(Math.Abs(sourceMatrix[i * 3]) * hx + Math.Abs(sourceMatrix[i * 3 + 1]) * hy + Math.Abs(sourceMatrix[i * 3 + 2]) * hz - h - 1e-9)) + 1;
-        return new Shape3(Axis(0, hx), Axis(1, hy), Axis(2, hz));
-    }
-
-    /// <summary>
-    /// Fills <paramref name="destination"/> (X fastest) by sampling <paramref name="source"/> trilinearly at
-    /// centre(source) + M · (p − centre(destination)); samples outside the source are 0. With M = identity and source and
-    /// destination sizes of equal parity per axis, this is an exact centred crop.
-    /// </summary>
-    public static void ResampleCentred(ReadOnlySpan<float> source, Shape3 sourceSize, double[] sourceMatrix, Span<float> destination, Shape3 destinationSize)
-    {
-        ArgumentNullException.ThrowIfNull(sourceMatrix);
-        if (source.Length < sourceSize.Count || destination.Length < destinationSize.Count)
-            throw new ArgumentException("Source or destination span is smaller than its shape.");
-        var m = sourceMatrix;
-        double csx = (sourceSize.X - 1) / 2.0, csy = (sourceSize.Y - 1) / 2.0, csz = (sourceSize.Z - 1) / 2.0;
-        double cdx = (destinationSize.X - 1) / 2.0, cdy = (destinationSize.Y - 1) / 2.0, cdz = (destinationSize.Z - 1) / 2.0;
-        int sx = sourceSize.X, sy = sourceSize.Y, sz = sourceSize.Z;
-        long splane = (long)sx * sy;
-        ref float src0 = ref MemoryMarshal.GetReference(source);
-        ref float dst0 = ref MemoryMarshal.GetReference(destination);
-        int i = 0;
-        for (int z = 0; z < destinationSize.Z; z++)
+        var m = transform.SourceMatrix();
+        var margin = MarginFor(m, patchSize);
+        var cropSize = new Shape3(patchSize.X + 2 * margin.X, patchSize.Y + 2 * margin.Y, patchSize.Z + 2 * margin.Z);
+        var patch = new float[patchSize.Count];
+        int n = checked((int)cropSize.Count);
+        var crop = ArrayPool<float>.Shared.Rent(n);
+        try
         {
-            double dz = z - cdz;
-            for (int y = 0; y < destinationSize.Y; y++)
-            {
-                double dy = y - cdy, dx0 = -cdx;
-                // Source position of (0, y, z); each step in x adds the matrix's first column.
-                double qx = csx + m[0] * dx0 + m[1] * dy + m[2] * dz;
-                double qy = csy + m[3] * dx0 + m[4] * dy + m[5] * dz;
-                double qz = csz + m[6] * dx0 + m[7] * dy + m[8] * dz;
-                for (int x = 0; x < destinationSize.X; x++, i++)
-                {
-                    double px = qx + m[0] * x, py = qy + m[3] * x, pz = qz + m[6] * x;
-                    // Fast path (all 8 neighbours inside): coordinates are >= 0 there, so truncation is floor.
-                    if (px >= 0 && py >= 0 && pz >= 0 && px < sx - 1 && py < sy - 1 && pz < sz - 1)
-                    {
-                        int x0 = (int)px, y0 = (int)py, z0 = (int)pz;
-                        float fx = (float)(px - x0), fy = (float)(py - y0), fz = (float)(pz - z0);
-                        ref float b = ref Unsafe.Add(ref src0, (nint)(x0 + sx * (long)y0 + splane * z0));
-                        float c00 = Lerp(b, Unsafe.Add(ref b, 1), fx);
-                        float c10 = Lerp(Unsafe.Add(ref b, sx), Unsafe.Add(ref b, sx + 1), fx);
-                        ref float b1 = ref Unsafe.Add(ref b, (nint)splane);
-                        float c01 = Lerp(b1, Unsafe.Add(ref b1, 1), fx);
-                        float c11 = Lerp(Unsafe.Add(ref b1, sx), Unsafe.Add(ref b1, sx + 1), fx);
-                        Unsafe.Add(ref dst0, i) = Lerp(Lerp(c00, c10, fy), Lerp(c01, c11, fy), fz);
-                    }
-                    else
-                    {
-                        int x0 = (int)Math.Floor(px), y0 = (int)Math.Floor(py), z0 = (int)Math.Floor(pz);
-                        Unsafe.Add(ref dst0, i) = SampleClipped(source, sourceSize, x0, y0, z0, (float)(px - x0), (float)(py - y0), (float)(pz - z0));
-                    }
-                }
-            }
+            source.ReadCrop(origin.X - margin.X, origin.Y - margin.Y, origin.Z - margin.Z, cropSize, crop.AsSpan(0, n));
+            ResampleCentredNearest(crop.AsSpan(0, n), cropSize, m, patch, patchSize);
         }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(crop);
+        }
+        PatchMirror.Apply(patch, patchSize, transform.MirrorX, transform.MirrorY, transform.MirrorZ);
+        return patch;
     }
 
     /// <summary>As <see cref="ResampleCentred"/> but each destination voxel takes the nearest source voxel (0 outside),
@@ -176,18 +172,200 @@ public sealed class SpatialAugmenter
                 }
     }
 
-    // Exact at f = 0 (returns a), so an identity transform copies voxels bit for bit.
-    private static float Lerp(float a, float b, float f) => f == 0 ? a : a + (b - a) * f;
+    private static float At(ReadOnlySpan<float> s, Shape3 size, int x, int y, int z) =>
+        x < 0 || y < 0 || z < 0 || x >= size.X || y >= size.Y || z >= size.Z ? 0f : s[(int)size.Index(x, y, z)];
 
-    private static float SampleClipped(ReadOnlySpan<float> s, Shape3 size, int x0, int y0, int z0, float fx, float fy, float fz)
+    /// <summary>Voxels to add on each side of the patch box so the transformed box (and its trilinear neighbours) fits.</summary>
+    public static Shape3 MarginFor(double[] sourceMatrix, Shape3 patchSize)
     {
-        float c00 = Lerp(At(s, size, x0, y0, z0), At(s, size, x0 + 1, y0, z0), fx);
-        float c10 = Lerp(At(s, size, x0, y0 + 1, z0), At(s, size, x0 + 1, y0 + 1, z0), fx);
-        float c01 = Lerp(At(s, size, x0, y0, z0 + 1), At(s, size, x0 + 1, y0, z0 + 1), fx);
-        float c11 = Lerp(At(s, size, x0, y0 + 1, z0 + 1), At(s, size, x0 + 1, y0 + 1, z0 + 1), fx);
+        ArgumentNullException.ThrowIfNull(sourceMatrix);
+        double hx = (patchSize.X - 1) / 2.0, hy = (patchSize.Y - 1) / 2.0, hz = (patchSize.Z - 1) / 2.0;
+        int Axis(int i, double h) =>
+            Math.Max(0, (int)Math.Ceiling(Math.Abs(sourceMatrix[i * 3]) * hx + Math.Abs(sourceMatrix[i * 3 + 1]) * hy + Math.Abs(sourceMatrix[i * 3 + 2]) * hz - h - 1e-9)) + 1;
+        return new Shape3(Axis(0, hx), Axis(1, hy), Axis(2, hz));
+    }
+
+    /// <summary>
+    /// Fills <paramref name="destination"/> (X fastest) by sampling <paramref name="source"/> trilinearly at
+    /// centre(source) + M · (p − centre(destination)); samples outside the source are 0. With M = identity and source and
+    /// destination sizes of equal parity per axis, this is an exact centred crop.
+    /// </summary>
+    public static void ResampleCentred(ReadOnlySpan<float> source, Shape3 sourceSize, double[] sourceMatrix, Span<float> destination, Shape3 destinationSize)
+    {
+        ArgumentNullException.ThrowIfNull(sourceMatrix);
+        if (source.Length < sourceSize.Count || destination.Length < destinationSize.Count)
+            throw new ArgumentException("Source or destination span is smaller than its shape.");
+        // The sampler wants a zero border around what it reads: copy the source into a padded buffer.
+        var held = new Shape3(sourceSize.X + 2, sourceSize.Y + 2, sourceSize.Z + 2);
+        var padded = new float[held.Count];
+        for (int z = 0; z < sourceSize.Z; z++)
+            for (int y = 0; y < sourceSize.Y; y++)
+                source.Slice((int)sourceSize.Index(0, y, z), sourceSize.X).CopyTo(padded.AsSpan((int)held.Index(1, y + 1, z + 1), sourceSize.X));
+        var centre = ((sourceSize.X - 1) / 2.0, (sourceSize.Y - 1) / 2.0, (sourceSize.Z - 1) / 2.0);
+        Sample(padded, held, (-1, -1, -1), centre, sourceMatrix, destination, destinationSize, (false, false, false));
+    }
+
+    /// <summary>
+    /// Trilinear samples at <paramref name="centre"/> + M · (p − centre(destination)), in the coordinates of a box of which
+    /// <paramref name="source"/> holds the part of size <paramref name="size"/> starting at <paramref name="corner"/>, its
+    /// outermost voxels a zero border (or real voxels no sample reaches): a sample whose 8 neighbours are in the buffer is
+    /// interpolated, any other is 0 (its neighbours along some axis lie beyond the border). This is, bit for bit, the
+    /// former sampler run on the whole zero-padded box: the same double positions, floor, float weights and lerps.
+    /// Voxel (x, y, z) is written where <paramref name="mirror"/> flips it to. Rows run 8 voxels at a time with AVX2
+    /// gathers of neighbour pairs.
+    /// </summary>
+    private static unsafe void Sample(ReadOnlySpan<float> source, Shape3 size, (int X, int Y, int Z) corner, (double X, double Y, double Z) centre,
+        double[] m, Span<float> destination, Shape3 destinationSize, (bool X, bool Y, bool Z) mirror)
+    {
+        double cdx = (destinationSize.X - 1) / 2.0, cdy = (destinationSize.Y - 1) / 2.0, cdz = (destinationSize.Z - 1) / 2.0;
+        long splane = (long)size.X * size.Y;
+        bool simd = Avx2.IsSupported && size.Count <= int.MaxValue / 2;
+        int nx = destinationSize.X;
+        var reverse = Vector256.Create(7, 6, 5, 4, 3, 2, 1, 0);
+        fixed (float* src = source)
+        fixed (float* dst0 = destination)
+        {
+            var g = new Grid(src, size, corner);
+            for (int z = 0; z < destinationSize.Z; z++)
+            {
+                double dz = z - cdz;
+                int zOut = mirror.Z ? destinationSize.Z - 1 - z : z;
+                for (int y = 0; y < destinationSize.Y; y++)
+                {
+                    double dy = y - cdy, dx0 = -cdx;
+                    int yOut = mirror.Y ? destinationSize.Y - 1 - y : y;
+                    float* row = dst0 + destinationSize.Index(0, yOut, zOut);
+                    // Source position of (0, y, z); each step in x adds the matrix's first column.
+                    double qx = centre.X + m[0] * dx0 + m[1] * dy + m[2] * dz;
+                    double qy = centre.Y + m[3] * dx0 + m[4] * dy + m[5] * dz;
+                    double qz = centre.Z + m[6] * dx0 + m[7] * dy + m[8] * dz;
+                    int x = 0;
+                    if (simd)
+                    {
+                        var q = new Row(qx, qy, qz, m[0], m[3], m[6]);
+                        for (; x + 8 <= nx; x += 8)
+                        {
+                            var v = Sample8(g, q, x);
+                            if (mirror.X) Avx2.PermuteVar8x32(v, reverse).Store(row + (nx - 8 - x));
+                            else v.Store(row + x);
+                        }
+                    }
+                    for (; x < nx; x++)
+                        row[mirror.X ? nx - 1 - x : x] = SampleAt(g, splane, qx + m[0] * x, qy + m[3] * x, qz + m[6] * x);
+                }
+            }
+        }
+    }
+
+    /// <summary>The buffer, its extents, strides and corner (in box coordinates), for the samplers.</summary>
+    private readonly unsafe struct Grid(float* source, Shape3 size, (int X, int Y, int Z) corner)
+    {
+        public readonly float* Source = source;
+        public readonly int X = size.X, Y = size.Y, Z = size.Z, Plane = (int)Math.Min((long)size.X * size.Y, int.MaxValue);
+        public readonly int CornerX = corner.X, CornerY = corner.Y, CornerZ = corner.Z;
+    }
+
+    /// <summary>One output row's start position and per-x step, broadcast once per row.</summary>
+    private readonly struct Row(double qx, double qy, double qz, double mx, double my, double mz)
+    {
+        public readonly Vector256<double> Qx = Vector256.Create(qx), Qy = Vector256.Create(qy), Qz = Vector256.Create(qz);
+        public readonly Vector256<double> Mx = Vector256.Create(mx), My = Vector256.Create(my), Mz = Vector256.Create(mz);
+    }
+
+    /// <summary>One sample (box coordinates): interpolated when its 8 neighbours are in the buffer, else 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe float SampleAt(Grid g, long splane, double px, double py, double pz)
+    {
+        // Neighbours floor(p) and floor(p) + 1 inside [corner, corner + size) on every axis.
+        if (!(px >= g.CornerX && py >= g.CornerY && pz >= g.CornerZ && px < g.CornerX + g.X - 1 && py < g.CornerY + g.Y - 1 && pz < g.CornerZ + g.Z - 1))
+            return 0f;
+        double x0 = Math.Floor(px), y0 = Math.Floor(py), z0 = Math.Floor(pz);
+        float fx = (float)(px - x0), fy = (float)(py - y0), fz = (float)(pz - z0);
+        int sx = g.X;
+        float* b = g.Source + ((int)x0 - g.CornerX + sx * (long)((int)y0 - g.CornerY) + splane * ((int)z0 - g.CornerZ));
+        float c00 = Lerp(b[0], b[1], fx);
+        float c10 = Lerp(b[sx], b[sx + 1], fx);
+        float* b1 = b + splane;
+        float c01 = Lerp(b1[0], b1[1], fx);
+        float c11 = Lerp(b1[sx], b1[sx + 1], fx);
         return Lerp(Lerp(c00, c10, fy), Lerp(c01, c11, fy), fz);
     }
 
-    private static float At(ReadOnlySpan<float> s, Shape3 size, int x, int y, int z) =>
-        x < 0 || y < 0 || z < 0 || x >= size.X || y >= size.Y || z >= size.Z ? 0f : s[(int)size.Index(x, y, z)];
+    /// <summary>Samples x .. x+7 of a row (positions q + m·x in double, exactly as <see cref="SampleAt"/> computes them).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe Vector256<float> Sample8(Grid g, Row q, int x)
+    {
+        var lo = Vector256.Create((double)x, x + 1, x + 2, x + 3);
+        var hi = lo + Vector256.Create(4.0);
+        var pxl = q.Qx + q.Mx * lo;
+        var pxh = q.Qx + q.Mx * hi;
+        var pyl = q.Qy + q.My * lo;
+        var pyh = q.Qy + q.My * hi;
+        var pzl = q.Qz + q.Mz * lo;
+        var pzh = q.Qz + q.Mz * hi;
+        var minX = Vector256.Create((double)g.CornerX);
+        var minY = Vector256.Create((double)g.CornerY);
+        var minZ = Vector256.Create((double)g.CornerZ);
+        var maxX = Vector256.Create((double)(g.CornerX + g.X - 1));
+        var maxY = Vector256.Create((double)(g.CornerY + g.Y - 1));
+        var maxZ = Vector256.Create((double)(g.CornerZ + g.Z - 1));
+        var insideLo = Vector256.GreaterThanOrEqual(pxl, minX) & Vector256.GreaterThanOrEqual(pyl, minY) & Vector256.GreaterThanOrEqual(pzl, minZ)
+                     & Vector256.LessThan(pxl, maxX) & Vector256.LessThan(pyl, maxY) & Vector256.LessThan(pzl, maxZ);
+        var insideHi = Vector256.GreaterThanOrEqual(pxh, minX) & Vector256.GreaterThanOrEqual(pyh, minY) & Vector256.GreaterThanOrEqual(pzh, minZ)
+                     & Vector256.LessThan(pxh, maxX) & Vector256.LessThan(pyh, maxY) & Vector256.LessThan(pzh, maxZ);
+        uint bits = insideLo.ExtractMostSignificantBits() | (insideHi.ExtractMostSignificantBits() << 4);
+        if (bits == 0) return Vector256<float>.Zero;
+        // floor(p), then the weights (float)(p − floor(p)) as in the scalar path.
+        var xl = Avx.Floor(pxl); var xh = Avx.Floor(pxh);
+        var yl = Avx.Floor(pyl); var yh = Avx.Floor(pyh);
+        var zl = Avx.Floor(pzl); var zh = Avx.Floor(pzh);
+        var fx = Vector256.Create(Avx.ConvertToVector128Single(pxl - xl), Avx.ConvertToVector128Single(pxh - xh));
+        var fy = Vector256.Create(Avx.ConvertToVector128Single(pyl - yl), Avx.ConvertToVector128Single(pyh - yh));
+        var fz = Vector256.Create(Avx.ConvertToVector128Single(pzl - zl), Avx.ConvertToVector128Single(pzh - zh));
+        var ix = Vector256.Create(Avx.ConvertToVector128Int32WithTruncation(xl), Avx.ConvertToVector128Int32WithTruncation(xh)) - Vector256.Create(g.CornerX);
+        var iy = Vector256.Create(Avx.ConvertToVector128Int32WithTruncation(yl), Avx.ConvertToVector128Int32WithTruncation(yh)) - Vector256.Create(g.CornerY);
+        var iz = Vector256.Create(Avx.ConvertToVector128Int32WithTruncation(zl), Avx.ConvertToVector128Int32WithTruncation(zh)) - Vector256.Create(g.CornerZ);
+        var row = Vector256.Create(g.X);
+        var plane = Vector256.Create(g.Plane);
+        var inside = InsideMask(bits);
+        var idx = (ix + iy * row + iz * plane) & inside; // lanes outside read voxel 0 (harmless) and are zeroed below
+        var (b000, b100) = Pairs(g.Source, idx);
+        var (b010, b110) = Pairs(g.Source, idx + row);
+        var i1 = idx + plane;
+        var (b001, b101) = Pairs(g.Source, i1);
+        var (b011, b111) = Pairs(g.Source, i1 + row);
+        var c00 = Lerp(b000, b100, fx);
+        var c10 = Lerp(b010, b110, fx);
+        var c01 = Lerp(b001, b101, fx);
+        var c11 = Lerp(b011, b111, fx);
+        var r = Lerp(Lerp(c00, c10, fy), Lerp(c01, c11, fy), fz);
+        return bits == 0xFF ? r : r & inside.AsSingle();
+    }
+
+    /// <summary>All-ones int lanes where bit i of <paramref name="bits"/> is set.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<int> InsideMask(uint bits)
+    {
+        var lane = Vector256.Create(1, 2, 4, 8, 16, 32, 64, 128);
+        return Vector256.Equals(Vector256.Create((int)bits) & lane, lane);
+    }
+
+    /// <summary>The floats at idx and idx + 1 of every lane, with four 64-bit gathers of neighbour pairs instead of eight
+    /// 32-bit ones per pair of vectors.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe (Vector256<float> A, Vector256<float> B) Pairs(float* src, Vector256<int> idx)
+    {
+        var p0 = Avx2.GatherVector256((double*)src, idx.GetLower(), 4).AsSingle(); // a0 b0 a1 b1 | a2 b2 a3 b3
+        var p1 = Avx2.GatherVector256((double*)src, idx.GetUpper(), 4).AsSingle(); // a4 b4 a5 b5 | a6 b6 a7 b7
+        var a = Avx.Shuffle(p0, p1, 0b10_00_10_00); // a0 a1 a4 a5 | a2 a3 a6 a7
+        var b = Avx.Shuffle(p0, p1, 0b11_01_11_01);
+        return (Avx2.Permute4x64(a.AsDouble(), 0b11_01_10_00).AsSingle(), Avx2.Permute4x64(b.AsDouble(), 0b11_01_10_00).AsSingle());
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Lerp(Vector256<float> a, Vector256<float> b, Vector256<float> f) =>
+        Vector256.ConditionalSelect(Vector256.Equals(f, Vector256<float>.Zero), a, a + (b - a) * f);
+
+    // Exact at f = 0 (returns a), so an identity transform copies voxels bit for bit.
+    private static float Lerp(float a, float b, float f) => f == 0 ? a : a + (b - a) * f;
 }

@@ -1,5 +1,5 @@
+using System.Buffers;
 using System.Diagnostics;
-using System.Numerics.Tensors;
 using Spark3D.Data.Nifti;
 using Spark3D.Data.Preprocessing;
 using Spark3D.Data.Volumes;
@@ -50,45 +50,75 @@ public static class CacheVolumeBuilder
     /// already hashed the source. Cancellation is the only exception that escapes.
     /// </summary>
     public static ManifestEntry Build(VolumeSource source, string outputDir, CacheBuildOptions options, string? contentHash = null,
-        CancellationToken ct = default)
+        CancellationToken ct = default) => Build(source, outputDir, options, contentHash, null, ct);
+
+    /// <summary>
+    /// <see cref="Build(VolumeSource, string, CacheBuildOptions, string?, CancellationToken)"/>, adding the time of each
+    /// stage (hash, inflate, convert, reorient, crop, statistics, resample, chunk, compress, checksum, write) to
+    /// <paramref name="timings"/>.
+    /// </summary>
+    public static ManifestEntry Build(VolumeSource source, string outputDir, CacheBuildOptions options, string? contentHash,
+        StageTimings? timings, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentException.ThrowIfNullOrEmpty(outputDir);
         ArgumentNullException.ThrowIfNull(options);
         var sw = Stopwatch.StartNew();
         string hash = contentHash ?? UnreadableHash;
-        Volume? original = null;
+        PreprocessRecord? record = null;
         try
         {
-            if (contentHash is null) hash = HashSource(source.SourcePath);
-            ct.ThrowIfCancellationRequested();
-            original = NiftiReader.Read(source.SourcePath).Volume;
-            var (processed, record) = new VolumePreprocessor(options.Preprocess).Process(original);
-            ct.ThrowIfCancellationRequested();
-
-            string outputFile = OutputFileFor(source.Id);
-            string outputPath = Path.Combine(outputDir, outputFile);
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outputPath))!);
-            if (source.LabelPath is not null)
-                WriteLabels(source, hash, record, Path.Combine(outputDir, LabelFileFor(source.Id)), options.Chunks);
-            ChunkedVolumeWriter.Write(outputPath, processed, options.Chunks,
-                CacheVolumeInfo.Create(source.Id, source.SourcePath, hash, "image", record));
-            return new ManifestEntry
+            if (contentHash is null)
             {
-                Id = source.Id,
-                SourcePath = source.SourcePath,
-                ContentHash = hash,
-                Status = ManifestStatus.Ok,
-                OutputFile = outputFile,
-                OriginalShape = original.Shape,
-                OriginalSpacing = original.Spacing,
-                OriginalAffine = original.Affine,
-                NewShape = processed.Shape,
-                NewSpacing = processed.Spacing,
-                Stats = StatsOf(processed.Voxels),
-                ElapsedMs = sw.Elapsed.TotalMilliseconds,
-                TimestampUtc = DateTimeOffset.UtcNow,
-            };
+                long t = Stopwatch.GetTimestamp();
+                hash = HashSource(source.SourcePath);
+                timings?.Lap(PreprocessStage.Hash, t);
+            }
+            ct.ThrowIfCancellationRequested();
+            // The image stays in its on-disk type in a pooled buffer and is converted row by row as it is read (the same
+            // values as NiftiReader.Read); the output goes to a pooled buffer too, so a run of volumes reuses the same pages.
+            float[] processed;
+            {
+                var (header, affine, raw) = NiftiReader.ReadRaw(source.SourcePath, 0, timings);
+                using (raw)
+                    (processed, record) = new VolumePreprocessor(options.Preprocess).Process(raw, header.Shape, header.Spacing, affine, timings,
+                        n => VoxelArrays.Rent<float>(n));
+            }
+            try
+            {
+                ct.ThrowIfCancellationRequested();
+
+                string outputFile = OutputFileFor(source.Id);
+                string outputPath = Path.Combine(outputDir, outputFile);
+                Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outputPath))!);
+                if (source.LabelPath is not null)
+                    WriteLabels(source, hash, record, Path.Combine(outputDir, LabelFileFor(source.Id)), options.Chunks, timings);
+                ChunkedVolumeWriter.Write(outputPath, processed, record.Shape, record.Spacing, record.Affine, options.Chunks,
+                    CacheVolumeInfo.Create(source.Id, source.SourcePath, hash, "image", record), timings);
+                long ts = Stopwatch.GetTimestamp();
+                var stats = StatsOf(processed, record.Shape);
+                timings?.Lap(PreprocessStage.Statistics, ts);
+                return new ManifestEntry
+                {
+                    Id = source.Id,
+                    SourcePath = source.SourcePath,
+                    ContentHash = hash,
+                    Status = ManifestStatus.Ok,
+                    OutputFile = outputFile,
+                    OriginalShape = record.OriginalShape,
+                    OriginalSpacing = record.OriginalSpacing,
+                    OriginalAffine = record.OriginalAffine,
+                    NewShape = record.Shape,
+                    NewSpacing = record.Spacing,
+                    Stats = stats,
+                    ElapsedMs = sw.Elapsed.TotalMilliseconds,
+                    TimestampUtc = DateTimeOffset.UtcNow,
+                };
+            }
+            finally
+            {
+                ArrayPool<float>.Shared.Return(processed);
+            }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -98,9 +128,9 @@ public static class CacheVolumeBuilder
         {
             return Failed(source, hash, ReasonOf(e), sw.Elapsed) with
             {
-                OriginalShape = original?.Shape,
-                OriginalSpacing = original?.Spacing,
-                OriginalAffine = original?.Affine,
+                OriginalShape = record?.OriginalShape,
+                OriginalSpacing = record?.OriginalSpacing,
+                OriginalAffine = record?.OriginalAffine,
             };
         }
     }
@@ -109,18 +139,26 @@ public static class CacheVolumeBuilder
     /// Preprocesses a label map onto the grid of an already preprocessed image (<see cref="VolumePreprocessor.ProcessLabels"/>:
     /// same reorientation and crop, nearest neighbour) and writes it as a float32 cache file.
     /// </summary>
-    public static void WriteLabels(VolumeSource source, string contentHash, PreprocessRecord imageRecord, string outputPath, ChunkedVolumeOptions chunks)
+    public static void WriteLabels(VolumeSource source, string contentHash, PreprocessRecord imageRecord, string outputPath, ChunkedVolumeOptions chunks) =>
+        WriteLabels(source, contentHash, imageRecord, outputPath, chunks, null);
+
+    /// <summary><see cref="WriteLabels(VolumeSource, string, PreprocessRecord, string, ChunkedVolumeOptions)"/>, timed into
+    /// <paramref name="timings"/> (the label map's reorientation and nearest-neighbour resampling count as resample).</summary>
+    public static void WriteLabels(VolumeSource source, string contentHash, PreprocessRecord imageRecord, string outputPath, ChunkedVolumeOptions chunks,
+        StageTimings? timings)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(imageRecord);
         ArgumentNullException.ThrowIfNull(chunks);
         if (source.LabelPath is null) throw new ArgumentException($"Source '{source.Id}' has no label map.", nameof(source));
-        var labels = NiftiReader.Read(source.LabelPath).Volume;
+        var labels = NiftiReader.Read(source.LabelPath, 0, timings).Volume;
+        long t = Stopwatch.GetTimestamp();
         var processed = VolumePreprocessor.ProcessLabels(labels, imageRecord);
+        timings?.Lap(PreprocessStage.Resample, t);
         var labelRecord = imageRecord with { Stats = null, Interpolation = Interpolation.Nearest };
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outputPath))!);
         ChunkedVolumeWriter.Write(outputPath, processed, chunks with { DType = CacheDType.Float32 },
-            CacheVolumeInfo.Create(source.Id, source.LabelPath, contentHash, "labels", labelRecord));
+            CacheVolumeInfo.Create(source.Id, source.LabelPath, contentHash, "labels", labelRecord), timings);
     }
 
     /// <summary>A failed manifest entry with a one-line reason.</summary>
@@ -142,14 +180,11 @@ public static class CacheVolumeBuilder
         return $"{e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}";
     }
 
-    private static VolumeStats StatsOf(float[] voxels)
+    /// <summary>Mean, std, min and max of every output voxel (the manifest's "stats"), vectorised, in parallel over slices.</summary>
+    private static VolumeStats StatsOf(float[] voxels, Shape3 shape)
     {
-        if (voxels.Length == 0) return new VolumeStats(0, 0, 0, 0);
-        double sum = 0;
-        foreach (float v in voxels) sum += v;
-        double mean = sum / voxels.Length, squares = 0;
-        foreach (float v in voxels) squares += (v - mean) * (v - mean);
-        return new VolumeStats(mean, Math.Sqrt(squares / voxels.Length), TensorPrimitives.Min<float>(voxels), TensorPrimitives.Max<float>(voxels));
+        var s = ZScoreNormalizer.Measure(VoxelView.Of(VoxelSource.Of(voxels), shape), foregroundOnly: false, minStd: 1e-8);
+        return new VolumeStats(s.Mean, s.Std, s.Min, s.Max);
     }
 
     private static string SafeRelative(string id)

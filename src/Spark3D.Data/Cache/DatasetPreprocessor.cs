@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Spark3D.Data.Preprocessing;
 
 namespace Spark3D.Data.Cache;
 
@@ -42,6 +43,7 @@ public sealed class DatasetPreprocessor
         int ok = 0, failed = 0, skipped = 0;
         var failures = new List<ManifestEntry>();
         var gate = new object();
+        var timings = new StageTimings();
         using (var manifest = DatasetManifest.Load(manifestPath))
         {
             var previous = manifest.LatestById;
@@ -49,18 +51,20 @@ public sealed class DatasetPreprocessor
             Parallel.ForEach(sources, parallel, source =>
             {
                 string hash;
+                long t = Stopwatch.GetTimestamp();
                 try { hash = CacheVolumeBuilder.HashSource(source.SourcePath); }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
                 {
                     hash = CacheVolumeBuilder.UnreadableHash;
                 }
+                timings.Lap(PreprocessStage.Hash, t);
 
                 ManifestEntry? entry = null;
                 if (!IsDone(source, hash, previous, outputDir))
                 {
                     entry = hash == CacheVolumeBuilder.UnreadableHash
-                        ? CacheVolumeBuilder.Build(source, outputDir, _options, null, ct) // re-hash to get the reason
-                        : CacheVolumeBuilder.Build(source, outputDir, _options, hash, ct);
+                        ? CacheVolumeBuilder.Build(source, outputDir, _options, null, timings, ct) // re-hash to get the reason
+                        : CacheVolumeBuilder.Build(source, outputDir, _options, hash, timings, ct);
                     manifest.Append(entry);
                 }
 
@@ -77,7 +81,7 @@ public sealed class DatasetPreprocessor
         }
         ManifestCompactor.Compact(manifestPath, sources.Select(s => s.Id));
         return new PreprocessSummary(sources.Count, ok, failed, skipped, sw.Elapsed, manifestPath,
-            failures.OrderBy(f => f.Id, StringComparer.Ordinal).ToList());
+            failures.OrderBy(f => f.Id, StringComparer.Ordinal).ToList(), timings);
     }
 
     /// <summary>

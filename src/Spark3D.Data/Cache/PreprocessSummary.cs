@@ -1,3 +1,5 @@
+using Spark3D.Data.Preprocessing;
+
 namespace Spark3D.Data.Cache;
 
 /// <summary>Outcome of a <see cref="DatasetPreprocessor"/> run.</summary>
@@ -8,5 +10,8 @@ namespace Spark3D.Data.Cache;
 /// <param name="Elapsed">Wall time of the run.</param>
 /// <param name="ManifestPath">The dataset manifest written.</param>
 /// <param name="Failures">The failed entries of this run (id, source, reason).</param>
+/// <param name="Timings">Time per preprocessing stage summed over the volumes built in this run (hashing of skipped
+/// volumes included); with several volumes in parallel the sum can exceed <paramref name="Elapsed"/>.</param>
 public sealed record PreprocessSummary(
-    int Total, int Ok, int Failed, int Skipped, TimeSpan Elapsed, string ManifestPath, IReadOnlyList<ManifestEntry> Failures);
+    int Total, int Ok, int Failed, int Skipped, TimeSpan Elapsed, string ManifestPath, IReadOnlyList<ManifestEntry> Failures,
+    StageTimings? Timings = null);

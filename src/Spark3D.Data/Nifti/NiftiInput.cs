@@ -17,11 +17,13 @@ internal sealed class NiftiInput : IDisposable
 
     private readonly Stream _file;
     private readonly Stream _stream;
+    private byte[]? _pooled;
     private byte[] _pushback = [];
     private int _pushbackStart;
 
-    private NiftiInput(Stream file, Stream stream, long fileLength, bool compressed, string path)
+    private NiftiInput(Stream file, Stream stream, long fileLength, bool compressed, string path, byte[]? pooled = null)
     {
+        _pooled = pooled;
         _file = file;
         _stream = stream;
         FileLength = fileLength;
@@ -49,7 +51,9 @@ internal sealed class NiftiInput : IDisposable
         FileStream fs;
         try
         {
-            fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+            // A one-page buffer: the header and extension reads come from it; voxel reads are large and bypass it (a 64 KiB
+            // buffer cost a 64 KiB allocation and copy per open, more than a small file's whole decode).
+            fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 4096, FileOptions.SequentialScan);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -74,16 +78,26 @@ internal sealed class NiftiInput : IDisposable
             seekable.Position = 0;
             bool gz = n == 2 && magic[0] == 0x1F && magic[1] == 0x8B;
             if (!gz) return new NiftiInput(seekable, seekable, length, false, path);
-            // Inflate from memory: one read of the (small) compressed file instead of many 8 KiB refills.
+            // Inflate from memory: one read of the (small) compressed file instead of many 8 KiB refills, into a pooled
+            // buffer (returned on dispose) so consecutive files reuse the same pages.
             Stream source = seekable;
+            byte[]? pooled = null;
             if (length <= MaxInMemoryCompressed && seekable is not MemoryStream)
             {
-                var bytes = new byte[length];
-                seekable.ReadExactly(bytes);
+                pooled = System.Buffers.ArrayPool<byte>.Shared.Rent((int)length);
+                try
+                {
+                    seekable.ReadExactly(pooled.AsSpan(0, (int)length));
+                }
+                catch
+                {
+                    System.Buffers.ArrayPool<byte>.Shared.Return(pooled);
+                    throw;
+                }
                 seekable.Dispose();
-                source = new MemoryStream(bytes, writable: false);
+                source = new MemoryStream(pooled, 0, (int)length, writable: false);
             }
-            return new NiftiInput(source, new GZipStream(source, CompressionMode.Decompress, leaveOpen: false), length, true, path);
+            return new NiftiInput(source, new GZipStream(source, CompressionMode.Decompress, leaveOpen: false), length, true, path, pooled);
         }
         catch
         {
@@ -176,5 +190,7 @@ internal sealed class NiftiInput : IDisposable
     {
         _stream.Dispose();
         _file.Dispose();
+        var pooled = Interlocked.Exchange(ref _pooled, null);
+        if (pooled is not null) System.Buffers.ArrayPool<byte>.Shared.Return(pooled);
     }
 }

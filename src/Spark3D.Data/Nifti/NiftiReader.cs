@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Diagnostics;
 using System.Runtime.InteropServices;
+using Spark3D.Data.Preprocessing;
 using Spark3D.Data.Volumes;
 
 namespace Spark3D.Data.Nifti;
@@ -26,7 +28,41 @@ public static class NiftiReader
     /// Reads 3-D volume <paramref name="volumeIndex"/> (0 = first; 4-D/5-D files hold several) as float32 after
     /// scl_slope/scl_inter, with spacing pixdim[1..3] and the affine of <see cref="NiftiAffine.Best"/>.
     /// </summary>
-    public static NiftiImage Read(string path, int volumeIndex = 0)
+    public static NiftiImage Read(string path, int volumeIndex = 0) => Read(path, volumeIndex, null);
+
+    /// <summary>
+    /// <see cref="Read(string, int)"/>, adding the time spent reading/inflating to <see cref="PreprocessStage.Inflate"/>
+    /// and converting to float32 (with scaling) to <see cref="PreprocessStage.Convert"/> of <paramref name="timings"/>.
+    /// </summary>
+    public static NiftiImage Read(string path, int volumeIndex, StageTimings? timings)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        long start = Stopwatch.GetTimestamp();
+        string headerPath = NiftiPaths.HeaderFileFor(path);
+        var input = NiftiInput.OpenFile(headerPath, "file");
+        try
+        {
+            var header = ReadHeader(input, isPair => NiftiPaths.DataFileFor(headerPath, isPair));
+            if (header.IsPair)
+            {
+                input.Dispose();
+                if (!File.Exists(header.DataPath))
+                    throw new NiftiFormatException(header.DataPath, $"missing image file for header {headerPath} (expected .img or .img.gz next to it)");
+                input = NiftiInput.OpenFile(header.DataPath, "image file");
+            }
+            return ReadVolume(input, header, volumeIndex, timings, start);
+        }
+        finally
+        {
+            input.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Reads every volume of a file in one pass (one open, and for .gz one inflate, instead of one per volume): the same
+    /// images as <see cref="Read(string, int)"/> for volume 0, 1, … (a 3-D file gives one).
+    /// </summary>
+    public static IReadOnlyList<NiftiImage> ReadAll(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
         string headerPath = NiftiPaths.HeaderFileFor(path);
@@ -41,7 +77,9 @@ public static class NiftiReader
                     throw new NiftiFormatException(header.DataPath, $"missing image file for header {headerPath} (expected .img or .img.gz next to it)");
                 input = NiftiInput.OpenFile(header.DataPath, "image file");
             }
-            return ReadVolume(input, header, volumeIndex);
+            var images = new List<NiftiImage>();
+            for (int v = 0; v < header.VolumeCount; v++) images.Add(ReadVolume(input, header, v, null, 0));
+            return images;
         }
         finally
         {
@@ -56,7 +94,7 @@ public static class NiftiReader
         var header = ReadHeader(input, isPair => (displayPath + ".img", false));
         if (header.IsPair)
             throw new NiftiFormatException(displayPath, "header says .hdr/.img pair; in-memory reading needs a single file");
-        return ReadVolume(input, header, volumeIndex);
+        return ReadVolume(input, header, volumeIndex, null, 0);
     }
 
     /// <summary>Reads the header and leaves <paramref name="input"/> where the data (or the pair's end of header) is.</summary>
@@ -100,7 +138,35 @@ public static class NiftiReader
         }
     }
 
-    private static NiftiImage ReadVolume(NiftiInput input, NiftiHeader header, int volumeIndex)
+    private static NiftiImage ReadVolume(NiftiInput input, NiftiHeader header, int volumeIndex, StageTimings? timings, long startTimestamp)
+    {
+        long voxels = SeekToVolume(input, header, volumeIndex);
+        var shape = header.Shape;
+
+        // Every element is overwritten by the decoder, so skip the zeroing of a fresh (often 100+ MB) array.
+        var voxelsOut = VoxelArrays.Allocate(voxels);
+        long convertTicks = Decode(input, header, voxelsOut);
+
+        long t1 = Stopwatch.GetTimestamp();
+        if (header.HasScaling)
+            NiftiVoxelDecoder.Scale(voxelsOut, (float)header.SclSlope, (float)header.SclInter);
+        if (timings is not null)
+        {
+            long t2 = Stopwatch.GetTimestamp();
+            convertTicks += t2 - t1;
+            timings.Add(PreprocessStage.Inflate, t2 - startTimestamp - convertTicks);
+            timings.Add(PreprocessStage.Convert, convertTicks);
+        }
+
+        var (affine, source) = NiftiAffine.Best(header);
+        return new NiftiImage(header, new Volume(voxelsOut, shape, header.Spacing, affine), source, volumeIndex);
+    }
+
+    /// <summary>
+    /// Checks that volume <paramref name="volumeIndex"/> fits in the file (before anything is allocated) and moves the
+    /// input to its first byte; returns its voxel count.
+    /// </summary>
+    private static long SeekToVolume(NiftiInput input, NiftiHeader header, int volumeIndex)
     {
         long volumes = header.VolumeCount;
         if (volumeIndex < 0 || volumeIndex >= volumes)
@@ -132,22 +198,62 @@ public static class NiftiReader
         if (start < input.Position)
             throw new NiftiFormatException(input.Path, $"vox_offset {header.DataOffset} points inside the header");
         input.Skip(start - input.Position, "data");
-
-        // Every element is overwritten by the decoder, so skip the zeroing of a fresh (often 100+ MB) array.
-        var voxelsOut = GC.AllocateUninitializedArray<float>((int)voxels);
-        Decode(input, header, voxelsOut);
-
-        if (header.HasScaling)
-            NiftiVoxelDecoder.Scale(voxelsOut, (float)header.SclSlope, (float)header.SclInter);
-
-        var (affine, source) = NiftiAffine.Best(header);
-        return new NiftiImage(header, new Volume(voxelsOut, shape, header.Spacing, affine), source, volumeIndex);
+        return voxels;
     }
 
-    /// <summary>float32 goes straight into the target; other types through a pooled 1 MiB buffer, chunk by chunk.</summary>
-    private static void Decode(NiftiInput input, NiftiHeader header, float[] target)
+    /// <summary>
+    /// Reads volume <paramref name="volumeIndex"/> as its raw elements (native byte order) into a pooled buffer, for the
+    /// preprocessing to convert row by row as it reads them (a uint8 image stays a quarter of its float32 size, and the
+    /// pooled buffer is reused by the next volume instead of faulting in fresh pages). The values it yields are
+    /// bit-identical to <see cref="Read(string, int)"/>'s. Times reading/inflating as <see cref="PreprocessStage.Inflate"/>
+    /// and the byte swap of big-endian files as <see cref="PreprocessStage.Convert"/>. Dispose the source to return the buffer.
+    /// </summary>
+    internal static (NiftiHeader Header, Affine Affine, VoxelSource Voxels) ReadRaw(string path, int volumeIndex, StageTimings? timings)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        long t0 = Stopwatch.GetTimestamp();
+        string headerPath = NiftiPaths.HeaderFileFor(path);
+        var input = NiftiInput.OpenFile(headerPath, "file");
+        byte[]? buffer = null;
+        try
+        {
+            var header = ReadHeader(input, isPair => NiftiPaths.DataFileFor(headerPath, isPair));
+            if (header.IsPair)
+            {
+                input.Dispose();
+                if (!File.Exists(header.DataPath))
+                    throw new NiftiFormatException(header.DataPath, $"missing image file for header {headerPath} (expected .img or .img.gz next to it)");
+                input = NiftiInput.OpenFile(header.DataPath, "image file");
+            }
+            long voxels = SeekToVolume(input, header, volumeIndex);
+            int size = header.BytesPerVoxel;
+            long bytes = voxels * size;
+            if (bytes > Array.MaxLength) throw new NiftiFormatException(input.Path, $"{bytes} bytes of voxels do not fit in one buffer");
+            buffer = VoxelArrays.Rent<byte>((int)bytes);
+            input.ReadExactly(buffer.AsSpan(0, (int)bytes), "data");
+            long t1 = Stopwatch.GetTimestamp();
+            if (header.IsBigEndian == BitConverter.IsLittleEndian) NiftiVoxelDecoder.SwapInPlace(buffer.AsSpan(0, (int)bytes), size);
+            long t2 = Stopwatch.GetTimestamp();
+            timings?.Add(PreprocessStage.Inflate, t1 - t0);
+            timings?.Add(PreprocessStage.Convert, t2 - t1);
+            var (affine, _) = NiftiAffine.Best(header);
+            var source = VoxelSource.FromRaw(buffer, voxels, header.DataType, header.HasScaling, (float)header.SclSlope, (float)header.SclInter, pooled: true);
+            buffer = null;
+            return (header, affine, source);
+        }
+        finally
+        {
+            input.Dispose();
+            if (buffer is not null) ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>float32 goes straight into the target; other types through a pooled 1 MiB buffer, chunk by chunk.
+    /// Returns the <see cref="Stopwatch"/> ticks spent converting (the rest is reading/inflating).</summary>
+    private static long Decode(NiftiInput input, NiftiHeader header, float[] target)
     {
         bool swap = header.IsBigEndian != !BitConverter.IsLittleEndian;
+        long convert = 0;
         if (header.DataType == NiftiDataType.Float32)
         {
             const int floatsPerRead = 1 << 28;
@@ -156,9 +262,14 @@ public static class NiftiReader
                 int count = (int)Math.Min(floatsPerRead, target.LongLength - offset);
                 var dst = target.AsSpan((int)offset, count);
                 input.ReadExactly(MemoryMarshal.AsBytes(dst), "data");
-                if (swap) NiftiVoxelDecoder.SwapInPlace(dst);
+                if (swap)
+                {
+                    long t = Stopwatch.GetTimestamp();
+                    NiftiVoxelDecoder.SwapInPlace(dst);
+                    convert += Stopwatch.GetTimestamp() - t;
+                }
             }
-            return;
+            return convert;
         }
 
         int size = header.BytesPerVoxel;
@@ -171,8 +282,11 @@ public static class NiftiReader
                 int count = (int)Math.Min(perChunk, target.LongLength - done);
                 var raw = buffer.AsSpan(0, count * size);
                 input.ReadExactly(raw, "data");
+                long t = Stopwatch.GetTimestamp();
                 NiftiVoxelDecoder.Decode(raw, target.AsSpan((int)done, count), header.DataType, swap);
+                convert += Stopwatch.GetTimestamp() - t;
             }
+            return convert;
         }
         finally
         {

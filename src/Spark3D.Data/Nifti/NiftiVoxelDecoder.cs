@@ -49,6 +49,17 @@ internal static class NiftiVoxelDecoder
         }
     }
 
+    /// <summary>Swaps the bytes of every element of <paramref name="raw"/> (elements of <paramref name="size"/> bytes) in place.</summary>
+    public static void SwapInPlace(Span<byte> raw, int size)
+    {
+        switch (size)
+        {
+            case 2: { var s = MemoryMarshal.Cast<byte, ushort>(raw); BinaryPrimitives.ReverseEndianness(s, s); break; }
+            case 4: { var s = MemoryMarshal.Cast<byte, uint>(raw); BinaryPrimitives.ReverseEndianness(s, s); break; }
+            case 8: { var s = MemoryMarshal.Cast<byte, ulong>(raw); BinaryPrimitives.ReverseEndianness(s, s); break; }
+        }
+    }
+
     /// <summary>Swaps the bytes of every float in place (big-endian float32 read straight into the target).</summary>
     public static void SwapInPlace(Span<float> values)
     {

@@ -35,6 +35,9 @@ public sealed record CropBox(Shape3 Offset, Shape3 Size, Shape3 OriginalShape)
         return new Volume(dst, OriginalShape, cropped.Spacing, Shift(cropped.Affine, -Offset.X, -Offset.Y, -Offset.Z));
     }
 
+    /// <summary>The affine of the cropped grid: voxel 0 is the box's first corner.</summary>
+    internal Affine CroppedAffine(Affine a) => Shift(a, Offset.X, Offset.Y, Offset.Z);
+
     /// <summary>Affine whose voxel 0 is the old voxel (dx, dy, dz).</summary>
     private static Affine Shift(Affine a, int dx, int dy, int dz)
     {

@@ -15,23 +15,27 @@ public static class NonzeroCropper
         return (box.Apply(v), box);
     }
 
-    /// <summary>The nonzero bounding box alone.</summary>
+    /// <summary>The nonzero bounding box alone (rows scanned with <see cref="VoxelKernels.NonzeroExtent"/>, slices in parallel).</summary>
     public static CropBox FindBox(Volume v)
     {
         ArgumentNullException.ThrowIfNull(v);
-        var s = v.Shape;
-        var src = v.Voxels;
+        return FindBox(VoxelView.Of(v.Voxels, v.Shape));
+    }
+
+    /// <summary>The nonzero bounding box of a view's voxels (in the view's index space).</summary>
+    internal static CropBox FindBox(VoxelView view)
+    {
+        var s = view.Shape;
         var sync = new object();
         int x0 = int.MaxValue, y0 = int.MaxValue, z0 = int.MaxValue, x1 = -1, y1 = -1, z1 = -1;
         Parallel.For(0, s.Z, z =>
         {
             int lx0 = int.MaxValue, lx1 = -1, ly0 = int.MaxValue, ly1 = -1;
+            var scratch = view.NewScratch();
             for (int y = 0; y < s.Y; y++)
             {
-                var row = src.AsSpan((int)s.Index(0, y, z), s.X);
-                int first = row.IndexOfAnyExcept(0f);
+                var (first, last) = VoxelKernels.NonzeroExtent(view.Row(y, z, scratch));
                 if (first < 0) continue;
-                int last = row.LastIndexOfAnyExcept(0f);
                 lx0 = Math.Min(lx0, first);
                 lx1 = Math.Max(lx1, last);
                 ly0 = Math.Min(ly0, y);

@@ -79,19 +79,49 @@ public sealed class OrientationTransform
         ArgumentNullException.ThrowIfNull(v);
         if (v.Shape != InputShape)
             throw new ArgumentException($"Orientation transform expects shape {InputShape}, got {v.Shape}.", nameof(v));
-        var spacing = new Spacing3(v.Spacing[_sourceAxis[0]], v.Spacing[_sourceAxis[1]], v.Spacing[_sourceAxis[2]]);
-        var affine = v.Affine.Multiply(OutputToInputIndex());
+        var spacing = OutputSpacing(v.Spacing);
+        var affine = OutputAffine(v.Affine);
         if (IsIdentity) return new Volume((float[])v.Voxels.Clone(), v.Shape, spacing, affine);
-        return new Volume(PermuteVoxels(v.Voxels), OutputShape, spacing, affine);
+        return new Volume(Gather(VoxelSource.Of(v.Voxels), new Shape3(0, 0, 0), OutputShape), OutputShape, spacing, affine);
     }
 
     /// <summary>Undoes <see cref="Apply"/>: takes a volume on the output grid back to the input grid.</summary>
     public Volume Invert(Volume v) => Inverse().Apply(v);
 
-    private float[] PermuteVoxels(float[] input)
+    /// <summary>The spacing of the output grid (the input spacing permuted).</summary>
+    public Spacing3 OutputSpacing(Spacing3 input) => new(input[_sourceAxis[0]], input[_sourceAxis[1]], input[_sourceAxis[2]]);
+
+    /// <summary>The affine of the output grid: <c>input · OutputToInputIndex()</c>.</summary>
+    public Affine OutputAffine(Affine input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return input.Multiply(OutputToInputIndex());
+    }
+
+    /// <summary>
+    /// The output-grid box of a box on the input grid (e.g. the nonzero box found before reorienting: the nonzero set
+    /// only moves with the voxels, so this equals the box found after reorienting). A full box stays full.
+    /// </summary>
+    public CropBox MapBox(CropBox inputBox)
+    {
+        ArgumentNullException.ThrowIfNull(inputBox);
+        if (inputBox.OriginalShape != InputShape)
+            throw new ArgumentException($"Box is for shape {inputBox.OriginalShape}, the transform for {InputShape}.", nameof(inputBox));
+        Span<int> offset = stackalloc int[3];
+        Span<int> size = stackalloc int[3];
+        for (int a = 0; a < 3; a++)
+        {
+            int i = _sourceAxis[a];
+            size[a] = inputBox.Size[i];
+            offset[a] = _flip[a] ? InputShape[i] - inputBox.Offset[i] - inputBox.Size[i] : inputBox.Offset[i];
+        }
+        return new CropBox(new Shape3(offset[0], offset[1], offset[2]), new Shape3(size[0], size[1], size[2]), OutputShape);
+    }
+
+    /// <summary>Per output axis, the signed step in the input buffer, and the input index of output voxel (0, 0, 0).</summary>
+    private (long Start, long X, long Y, long Z) Steps()
     {
         var inStride = new long[] { 1, InputShape.X, (long)InputShape.X * InputShape.Y };
-        // For each output axis: step in the input buffer per output step; flipped axes start at the far end.
         var step = new long[3];
         long start = 0;
         for (int a = 0; a < 3; a++)
@@ -100,21 +130,40 @@ public sealed class OrientationTransform
             step[a] = _flip[a] ? -inStride[inAxis] : inStride[inAxis];
             if (_flip[a]) start += (InputShape[inAxis] - 1) * inStride[inAxis];
         }
-        var o = OutputShape;
-        var output = new float[o.Count];
-        long sx = step[0], sy = step[1], sz = step[2];
-        Parallel.For(0, o.Z, z =>
+        return (start, step[0], step[1], step[2]);
+    }
+
+    /// <summary>
+    /// The output-grid box (<paramref name="offset"/>, <paramref name="size"/>) as a view of the input voxels, without
+    /// copying: possible when output x walks input x (forwards or backwards; y/z may be permuted or flipped); null when
+    /// the reorientation moves the x axis.
+    /// </summary>
+    internal VoxelView? ViewOf(VoxelSource input, Shape3 offset, Shape3 size)
+    {
+        var (start, sx, sy, sz) = Steps();
+        if (sx is not (1 or -1)) return null;
+        return new VoxelView(input, start + offset.X * sx + offset.Y * sy + offset.Z * sz, sy, sz, size, (int)sx);
+    }
+
+    /// <summary>The box as a view of the input voxels when <see cref="ViewOf"/> can, else a gathered contiguous copy.</summary>
+    internal VoxelView ViewOrCopy(VoxelSource input, Shape3 offset, Shape3 size) =>
+        ViewOf(input, offset, size) ?? VoxelView.Of(Gather(input, offset, size), size);
+
+    /// <summary>Copies the output-grid box (<paramref name="offset"/>, <paramref name="size"/>) out of the input voxels
+    /// into a new contiguous float array (X fastest).</summary>
+    internal float[] Gather(VoxelSource input, Shape3 offset, Shape3 size)
+    {
+        var (start, sx, sy, sz) = Steps();
+        long origin = start + offset.X * sx + offset.Y * sy + offset.Z * sz;
+        var output = VoxelArrays.Allocate(size.Count);
+        Parallel.For(0, size.Z, z =>
         {
-            for (int y = 0; y < o.Y; y++)
+            for (int y = 0; y < size.Y; y++)
             {
-                long src = start + z * sz + y * sy;
-                long dst = o.Index(0, y, z);
-                if (sx == 1)
-                {
-                    Array.Copy(input, src, output, dst, o.X);
-                    continue;
-                }
-                for (int x = 0; x < o.X; x++, src += sx) output[dst + x] = input[src];
+                long src = origin + z * sz + y * sy;
+                var dst = output.AsSpan((int)size.Index(0, y, z), size.X);
+                if (sx is 1 or -1) input.Row(src, size.X, sx < 0, dst).CopyTo(dst);
+                else input.Strided(src, sx, dst);
             }
         });
         return output;

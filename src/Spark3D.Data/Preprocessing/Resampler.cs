@@ -28,7 +28,7 @@ public static class Resampler
         // Same shape means zoom 1 on every axis: samples sit on the voxel centres, where all three modes
         // (the B-spline interpolates its data) return the input values.
         if (outputShape == v.Shape) return new Volume((float[])v.Voxels.Clone(), v.Shape, spacing, affine);
-        var output = new float[outputShape.Count];
+        var output = VoxelArrays.Allocate(outputShape.Count);
         if (mode == Interpolation.Nearest) SampleNearest(v.Voxels, v.Shape, output, outputShape);
         else
         {
@@ -38,36 +38,93 @@ public static class Resampler
         return new Volume(output, outputShape, spacing, affine);
     }
 
-    private static void SampleNearest(float[] input, Shape3 si, float[] output, Shape3 so)
+    /// <summary>
+    /// Resamples the voxels of a view (no copy of the source), z-scoring each voxel as it is read when
+    /// <paramref name="zscore"/> is given: bit-identical to z-scoring a cropped copy first and resampling that
+    /// (<see cref="Resample(Volume, Shape3, Interpolation)"/>), without the intermediate volume. Writes the output voxels
+    /// (X fastest, <paramref name="outputShape"/>) to the start of <paramref name="output"/>.
+    /// </summary>
+    internal static void Resample(VoxelView source, ZScoreMap? zscore, Shape3 outputShape, Interpolation mode, float[] output)
     {
+        var si = source.Shape;
+        if (output.LongLength < outputShape.Count) throw new ArgumentException("output buffer too small", nameof(output));
+        if (outputShape == si || mode == Interpolation.CubicBSpline)
+        {
+            // Zoom 1: the (normalised) voxels themselves. Cubic needs a contiguous copy for its prefilter anyway.
+            var copy = outputShape == si ? output : VoxelArrays.Allocate(si.Count);
+            Parallel.For(0, si.Z, z =>
+            {
+                var scratch = source.NewScratch();
+                for (int y = 0; y < si.Y; y++)
+                {
+                    var row = source.Row(y, z, scratch);
+                    var dst = copy.AsSpan((int)si.Index(0, y, z), si.X);
+                    if (zscore is { } m) VoxelKernels.ZScoreRow(row, dst, m.Mean, m.Inv, m.ForegroundOnly);
+                    else row.CopyTo(dst);
+                }
+            });
+            if (outputShape == si) return;
+            SampleSeparable(VoxelView.Of(BSplinePrefilter.Coefficients(copy, si), si), null, output, outputShape, mode);
+            return;
+        }
+        if (mode == Interpolation.Nearest) SampleNearest(source, zscore, output, outputShape);
+        else SampleSeparable(source, zscore, output, outputShape, mode);
+    }
+
+    private static void SampleNearest(float[] input, Shape3 si, float[] output, Shape3 so) =>
+        SampleNearest(VoxelView.Of(input, si), null, output, so);
+
+    private static void SampleNearest(VoxelView input, ZScoreMap? zscore, float[] output, Shape3 so)
+    {
+        var si = input.Shape;
         var ax = AxisSampling.Create(si.X, so.X, Interpolation.Nearest).Index;
         var ay = AxisSampling.Create(si.Y, so.Y, Interpolation.Nearest).Index;
         var az = AxisSampling.Create(si.Z, so.Z, Interpolation.Nearest).Index;
         Parallel.For(0, so.Z, oz =>
         {
+            var scratch = input.NewScratch();
             for (int oy = 0; oy < so.Y; oy++)
             {
-                long src = si.Index(0, ay[oy], az[oz]);
-                long dst = so.Index(0, oy, oz);
-                for (int ox = 0; ox < so.X; ox++) output[dst + ox] = input[src + ax[ox]];
+                var row = input.Row(ay[oy], az[oz], scratch);
+                var dst = output.AsSpan((int)so.Index(0, oy, oz), so.X);
+                if (zscore is { } m)
+                    for (int ox = 0; ox < dst.Length; ox++) dst[ox] = VoxelKernels.ZScore(row[ax[ox]], m.Mean, m.Inv, m.ForegroundOnly);
+                else
+                    for (int ox = 0; ox < dst.Length; ox++) dst[ox] = row[ax[ox]];
             }
         });
     }
 
-    private static void SampleSeparable(float[] input, Shape3 si, float[] output, Shape3 so, Interpolation mode)
+    private static void SampleSeparable(float[] input, Shape3 si, float[] output, Shape3 so, Interpolation mode) =>
+        SampleSeparable(VoxelView.Of(input, si), null, output, so, mode);
+
+    private static void SampleSeparable(VoxelView input, ZScoreMap? zscore, float[] output, Shape3 so, Interpolation mode)
     {
+        var si = input.Shape;
         var tx = AxisSampling.Create(si.X, so.X, mode);
         var ty = AxisSampling.Create(si.Y, so.Y, mode);
         var tz = AxisSampling.Create(si.Z, so.Z, mode);
         int k = tx.Taps;
         long inPlane = (long)si.X * si.Y;
         Parallel.For(0, so.Z,
-            () => (Plane: new float[inPlane], Rows: new float[(long)si.X * so.Y], Offsets: new long[k]),
+            () => (Plane: new float[inPlane], Rows: new float[(long)si.X * so.Y], Offsets: new long[k], Scratch: input.NewScratch()),
             (oz, _, scratch) =>
             {
-                // 1. Combine the K input slices around this output z into one input-sized plane.
-                for (int t = 0; t < k; t++) scratch.Offsets[t] = tz.Index[oz * k + t] * inPlane;
-                RowMath.WeightedSum(scratch.Plane, input, scratch.Offsets, tz.Weight.AsSpan(oz * k, k));
+                // 1. Combine the K input slices around this output z into one input-sized plane, row by row
+                //    (z-scoring each source voxel on the way when asked; the same float operations either way).
+                var wz = tz.Weight.AsSpan(oz * k, k);
+                for (int y = 0; y < si.Y; y++)
+                {
+                    var dst = scratch.Plane.AsSpan(y * si.X, si.X);
+                    for (int t = 0; t < k; t++)
+                    {
+                        if (t > 0 && wz[t] == 0) continue;
+                        var row = input.Row(y, tz.Index[oz * k + t], scratch.Scratch);
+                        if (zscore is { } m) VoxelKernels.ZScoreScaled(row, dst, wz[t], t > 0, m.Mean, m.Inv, m.ForegroundOnly);
+                        else if (t == 0) RowMath.SetScaled(dst, row, wz[t]);
+                        else RowMath.AddScaled(dst, row, wz[t]);
+                    }
+                }
                 // 2. Combine rows along y: one input-width row per output y.
                 for (int oy = 0; oy < so.Y; oy++)
                 {
@@ -92,4 +149,11 @@ public static class Resampler
             },
             _ => { });
     }
+}
+
+/// <summary>The z-score applied to voxels as they are read: x → (float)((x − Mean) · Inv), zeros kept at 0 when
+/// <paramref name="ForegroundOnly"/> (<see cref="VoxelKernels.ZScore(float, double, double, bool)"/>).</summary>
+internal readonly record struct ZScoreMap(double Mean, double Inv, bool ForegroundOnly)
+{
+    public static ZScoreMap From(IntensityStats stats, bool foregroundOnly) => new(stats.Mean, 1 / stats.Divisor, foregroundOnly);
 }

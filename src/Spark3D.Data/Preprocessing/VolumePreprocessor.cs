@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Spark3D.Data.Volumes;
 
 namespace Spark3D.Data.Preprocessing;
@@ -19,23 +20,73 @@ public sealed class VolumePreprocessor
     public PreprocessOptions Options { get; }
 
     /// <summary>Preprocesses an image and records what was done.</summary>
-    public (Volume Volume, PreprocessRecord Record) Process(Volume image)
+    public (Volume Volume, PreprocessRecord Record) Process(Volume image) => Process(image, null);
+
+    /// <summary>
+    /// Preprocesses an image, adding the time of each step to <paramref name="timings"/> (reorient, crop, statistics,
+    /// resample). The steps are fused: the nonzero box is found on the image as read and mapped through the
+    /// reorientation, the statistics and the resampling read the box straight from the image's voxels (a copy is
+    /// made only when the reorientation moves or flips the x axis), and voxels are z-scored as the resampler reads
+    /// them. The result is bit-identical to running <see cref="OrientationTransform.Apply"/>, <see cref="CropBox.Apply"/>,
+    /// <see cref="ZScoreNormalizer.Normalize"/> and <see cref="Resampler.Resample(Volume, Spacing3, Interpolation)"/>
+    /// one after the other, with one output-sized allocation instead of four image-sized ones.
+    /// </summary>
+    public (Volume Volume, PreprocessRecord Record) Process(Volume image, StageTimings? timings)
     {
         ArgumentNullException.ThrowIfNull(image);
+        var (voxels, record) = Process(VoxelSource.Of(image.Voxels), image.Shape, image.Spacing, image.Affine, timings,
+            n => VoxelArrays.Allocate(n));
+        return (new Volume(voxels, record.Shape, record.Spacing, record.Affine), record);
+    }
+
+    /// <summary>
+    /// The fused preprocessing of <see cref="Process(Volume, StageTimings?)"/> on any voxel source (a float volume, or the
+    /// raw elements of a NIfTI file converted as they are read). The output voxels go to the start of an array from
+    /// <paramref name="allocate"/> (called once with the output voxel count; a pooled, longer array is fine).
+    /// </summary>
+    internal (float[] Voxels, PreprocessRecord Record) Process(VoxelSource source, Shape3 shape, Spacing3 spacing, Affine affine,
+        StageTimings? timings, Func<int, float[]> allocate)
+    {
+        long t = Stopwatch.GetTimestamp();
         var orientation = Options.Reorient
-            ? CanonicalReorienter.TransformFor(image.Affine, image.Shape)
-            : OrientationTransform.Identity(image.Shape);
-        var v = orientation.Apply(image);
-        var box = Options.CropToNonzero ? NonzeroCropper.FindBox(v) : CropBox.Full(v.Shape);
-        if (!box.IsFull) v = box.Apply(v);
-        var (normalized, stats) = ZScoreNormalizer.Normalize(v, Options.ZScore ?? ZScoreOptions.Default);
-        var croppedShape = normalized.Shape;
-        var result = Options.TargetSpacing is { } target
-            ? Resampler.Resample(normalized, target, Options.ImageInterpolation)
-            : normalized;
-        var record = new PreprocessRecord(image.Shape, image.Spacing, image.Affine, orientation, box, stats,
-            croppedShape, Options.ImageInterpolation, result.Shape, result.Spacing, result.Affine);
-        return (result, record);
+            ? CanonicalReorienter.TransformFor(affine, shape)
+            : OrientationTransform.Identity(shape);
+        var orientedSpacing = orientation.OutputSpacing(spacing);
+        var orientedAffine = orientation.OutputAffine(affine);
+        t = Lap(timings, PreprocessStage.Reorient, t);
+
+        var box = Options.CropToNonzero
+            ? orientation.MapBox(NonzeroCropper.FindBox(VoxelView.Of(source, shape)))
+            : CropBox.Full(orientation.OutputShape);
+        t = Lap(timings, PreprocessStage.Crop, t);
+
+        var view = orientation.ViewOf(source, box.Offset, box.Size);
+        if (view is null)
+        {
+            view = VoxelView.Of(orientation.Gather(source, box.Offset, box.Size), box.Size);
+            t = Lap(timings, PreprocessStage.Reorient, t);
+        }
+        var zscore = Options.ZScore ?? ZScoreOptions.Default;
+        bool foregroundOnly = zscore.Mode == ZScoreMode.Nonzero;
+        var stats = ZScoreNormalizer.Measure(view.Value, foregroundOnly, zscore.MinStd);
+        t = Lap(timings, PreprocessStage.Statistics, t);
+
+        var croppedAffine = box.IsFull ? orientedAffine : box.CroppedAffine(orientedAffine);
+        Shape3 outShape = box.Size;
+        Spacing3 outSpacing = orientedSpacing;
+        Affine outAffine = croppedAffine;
+        if (Options.TargetSpacing is { } target)
+        {
+            outShape = ResampleGrid.OutputShape(box.Size, orientedSpacing, target);
+            outSpacing = ResampleGrid.OutputSpacing(box.Size, orientedSpacing, outShape);
+            outAffine = ResampleGrid.OutputAffine(box.Size, croppedAffine, outShape);
+        }
+        var voxels = allocate(checked((int)outShape.Count));
+        Resampler.Resample(view.Value, ZScoreMap.From(stats, foregroundOnly), outShape, Options.ImageInterpolation, voxels);
+        Lap(timings, PreprocessStage.Resample, t);
+        var record = new PreprocessRecord(shape, spacing, affine, orientation, box, stats,
+            box.Size, Options.ImageInterpolation, outShape, outSpacing, outAffine);
+        return (voxels, record);
     }
 
     /// <summary>
@@ -48,9 +99,20 @@ public sealed class VolumePreprocessor
         ArgumentNullException.ThrowIfNull(record);
         if (labels.Shape != record.OriginalShape)
             throw new ArgumentException($"Label map shape {labels.Shape} differs from the image shape {record.OriginalShape}.", nameof(labels));
-        var v = record.Crop.Apply(record.Orientation.Apply(labels));
-        return v.Shape == record.Shape ? v : Resampler.Resample(v, record.Shape, Interpolation.Nearest);
+        var o = record.Orientation;
+        var box = record.Crop;
+        var view = o.ViewOrCopy(VoxelSource.Of(labels.Voxels), box.Offset, box.Size);
+        var affine = box.CroppedAffine(o.OutputAffine(labels.Affine));
+        var spacing = o.OutputSpacing(labels.Spacing);
+        var voxels = VoxelArrays.Allocate(record.Shape.Count);
+        Resampler.Resample(view, null, record.Shape, Interpolation.Nearest, voxels);
+        if (box.Size == record.Shape) return new Volume(voxels, box.Size, spacing, affine);
+        return new Volume(voxels, record.Shape, ResampleGrid.OutputSpacing(box.Size, spacing, record.Shape),
+            ResampleGrid.OutputAffine(box.Size, affine, record.Shape));
     }
+
+    private static long Lap(StageTimings? timings, PreprocessStage stage, long t) =>
+        timings?.Lap(stage, t) ?? Stopwatch.GetTimestamp();
 
     /// <summary>
     /// Takes a volume on the preprocessed grid (e.g. a prediction) back to the original grid: resample to the

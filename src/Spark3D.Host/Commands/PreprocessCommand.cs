@@ -7,7 +7,7 @@ using Spark3D.Host.Config;
 namespace Spark3D.Host.Commands;
 
 /// <summary>
-/// `spark3d preprocess --input DIR|LIST --output DIR [-j N]`: builds the preprocessed cache (one .s3d file per volume plus
+/// `spark3d preprocess --input DIR|LIST --output DIR [-j N] [--timings]`: builds the preprocessed cache (one .s3d file per volume plus
 /// manifest.jsonl) in parallel with a progress bar; resumable; bad files are recorded in the manifest (exit 0).
 /// `--cluster [--port P] [--work true|false]` runs the same job as the coordinator of an Akka cluster (docs/cluster.md);
 /// workers join with `spark3d node --role preprocess --seed HOST:PORT`. Exit 2 with one line for unusable arguments.
@@ -27,17 +27,21 @@ internal static class PreprocessCommand
         var cluster = new Option<bool>("--cluster") { Description = "Run as the coordinator of a preprocessing cluster." };
         var port = new Option<int?>("--port") { Description = "Cluster port of the coordinator (default: spark3d.cluster.port)." };
         var work = new Option<bool>("--work") { Description = "With --cluster: the coordinator also preprocesses (default true).", DefaultValueFactory = _ => true };
+        var timings = new Option<bool>("--timings") { Description = "Print the seconds spent per stage (hash, inflate, convert, reorient, crop, statistics, resample, chunk, compress, checksum, write), summed over volumes, as one JSON line. Local runs only." };
         var cmd = new Command("preprocess", "Preprocess NIfTI volumes into the chunked training cache (locally or as a cluster coordinator).")
         {
-            input, output, jobs, labels, cluster, port, work,
+            input, output, jobs, labels, cluster, port, work, timings,
         };
         cmd.SetAction((r, ct) => RunAsync(r, r.GetValue(input)!, r.GetValue(output)!, r.GetValue(jobs), r.GetValue(labels), r.GetValue(cluster),
-            r.GetValue(port), r.GetValue(work), ct));
+            r.GetValue(port), r.GetValue(work), r.GetValue(timings), ct));
         return cmd;
     }
 
+    /// <summary>Start of the line `--timings` prints; the rest of the line is one JSON object of seconds per stage.</summary>
+    public const string TimingsPrefix = "spark3d preprocess: stage seconds (summed over volumes) ";
+
     private static async Task<int> RunAsync(ParseResult r, string input, string output, int? jobs, string? labels, bool cluster, int? port, bool work,
-        CancellationToken ct)
+        bool timings, CancellationToken ct)
     {
         CacheBuildOptions options;
         IReadOnlyList<VolumeSource> sources;
@@ -46,6 +50,7 @@ internal static class PreprocessCommand
         {
             if (jobs is < 0) throw new ArgumentException($"--jobs must be >= 0 (got {jobs}).");
             if (port is < 0 or > 65535) throw new ArgumentException($"--port must be 0..65535 (got {port}).");
+            if (timings && cluster) throw new ArgumentException("--timings is not supported with --cluster yet; it times local runs.");
             config = GlobalOptions.LoadConfig(r);
             options = PreprocessOptionsMapper.FromConfig(config, jobs);
             sources = VolumeSourceScanner.Scan(input, DataOptionsMapper.IncludeTestImages(config));
@@ -104,6 +109,7 @@ internal static class PreprocessCommand
                               $"(already in the cache) in {CommandConsole.Duration(summary.Elapsed)}; manifest {Path.GetFullPath(summary.ManifestPath)}");
         foreach (var f in summary.Failures.Take(20)) Console.Out.WriteLine($"  failed {f.Id}: {f.Reason}");
         if (summary.Failures.Count > 20) Console.Out.WriteLine($"  … {summary.Failures.Count - 20} more failures in the manifest");
+        if (timings && summary.Timings is not null) Console.Out.WriteLine(TimingsPrefix + summary.Timings.ToJson());
         return 0;
     }
 

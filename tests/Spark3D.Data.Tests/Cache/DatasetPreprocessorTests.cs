@@ -136,6 +136,25 @@ public sealed class DatasetPreprocessorTests : IDisposable
     }
 
     [Fact]
+    public void Summary_TimesEveryStage_AndASkippingRerunOnlyHashes()
+    {
+        var first = new DatasetPreprocessor(Options).Run(_input, _output).Timings!;
+        foreach (var stage in new[] { PreprocessStage.Hash, PreprocessStage.Inflate, PreprocessStage.Reorient, PreprocessStage.Crop,
+                     PreprocessStage.Statistics, PreprocessStage.Resample, PreprocessStage.Write })
+            Assert.True(first[stage] > TimeSpan.Zero, $"{stage} not timed");
+        Assert.True(first[PreprocessStage.Chunk] + first[PreprocessStage.Compress] + first[PreprocessStage.Checksum] > TimeSpan.Zero);
+        Assert.Equal(StageTimings.Stages.Aggregate(TimeSpan.Zero, (t, s) => t + first[s]), first.Total);
+
+        var rerun = new DatasetPreprocessor(Options).Run(_input, _output);
+        Assert.Equal(4, rerun.Skipped);
+        var t = rerun.Timings!;
+        Assert.True(t[PreprocessStage.Hash] > TimeSpan.Zero);
+        // Only the three bad files are read again (and fail while reading): nothing is resampled or written.
+        Assert.Equal(TimeSpan.Zero, t[PreprocessStage.Resample]);
+        Assert.Equal(TimeSpan.Zero, t[PreprocessStage.Write]);
+    }
+
+    [Fact]
     public void Progress_IsReportedOncePerVolume()
     {
         var reports = new List<PreprocessProgress>();
