@@ -62,8 +62,9 @@ public static class CacheVolumeBuilder
         {
             if (contentHash is null) hash = HashSource(source.SourcePath);
             ct.ThrowIfCancellationRequested();
+            options.Preprocess.Budget.CheckFile(source.SourcePath); // before the voxels are allocated
             original = NiftiReader.Read(source.SourcePath).Volume;
-            var (processed, record) = new VolumePreprocessor(options.Preprocess).Process(original);
+            var (processed, record) = new VolumePreprocessor(options.Preprocess).Process(original, source.SourcePath);
             ct.ThrowIfCancellationRequested();
 
             string outputFile = OutputFileFor(source.Id);
@@ -115,6 +116,11 @@ public static class CacheVolumeBuilder
         ArgumentNullException.ThrowIfNull(imageRecord);
         ArgumentNullException.ThrowIfNull(chunks);
         if (source.LabelPath is null) throw new ArgumentException($"Source '{source.Id}' has no label map.", nameof(source));
+        // Its header first: a label map must have its image's grid (which passed the voxel budget), so a hostile one
+        // is refused before its voxels are allocated.
+        var declared = NiftiReader.ReadHeader(source.LabelPath).Shape;
+        if (declared != imageRecord.OriginalShape)
+            throw new ArgumentException($"{source.LabelPath}: label map shape {declared} differs from the image shape {imageRecord.OriginalShape}.");
         var labels = NiftiReader.Read(source.LabelPath).Volume;
         var processed = VolumePreprocessor.ProcessLabels(labels, imageRecord);
         var labelRecord = imageRecord with { Stats = null, Interpolation = Interpolation.Nearest };

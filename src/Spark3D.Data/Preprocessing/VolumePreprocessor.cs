@@ -19,14 +19,25 @@ public sealed class VolumePreprocessor
     public PreprocessOptions Options { get; }
 
     /// <summary>Preprocesses an image and records what was done.</summary>
-    public (Volume Volume, PreprocessRecord Record) Process(Volume image)
+    public (Volume Volume, PreprocessRecord Record) Process(Volume image) => Process(image, "(in-memory volume)");
+
+    /// <summary>
+    /// Preprocesses an image read from <paramref name="source"/> (named in errors) and records what was done. The
+    /// image's grid and the grid resampling would make are checked against <see cref="PreprocessOptions.Budget"/>
+    /// before they are allocated (<see cref="VoxelBudgetExceededException"/>).
+    /// </summary>
+    public (Volume Volume, PreprocessRecord Record) Process(Volume image, string source)
     {
         ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(source);
+        var budget = Options.Budget;
+        budget.CheckGrid(source, "image grid", image.Shape);
         var orientation = Options.Reorient
             ? CanonicalReorienter.TransformFor(image.Affine, image.Shape)
             : OrientationTransform.Identity(image.Shape);
         var v = orientation.Apply(image);
         var box = Options.CropToNonzero ? NonzeroCropper.FindBox(v) : CropBox.Full(v.Shape);
+        if (Options.TargetSpacing is { } grid) budget.CheckResample(source, box.Size, v.Spacing, grid);
         if (!box.IsFull) v = box.Apply(v);
         var (normalized, stats) = ZScoreNormalizer.Normalize(v, Options.ZScore ?? ZScoreOptions.Default);
         var croppedShape = normalized.Shape;

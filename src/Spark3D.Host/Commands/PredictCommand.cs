@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Spark3D.Data.Nifti;
+using Spark3D.Data.Preprocessing;
 using Spark3D.Host.Config;
 using Spark3D.Host.FineTune;
 using Spark3D.Host.Memory;
@@ -41,6 +42,7 @@ internal static class PredictCommand
                 Directory.CreateDirectory(outDir);
                 foreach (var file in files)
                 {
+                    settings.Preprocess.Budget.CheckFile(file); // before the voxels are allocated
                     var image = NiftiReader.Read(file).Volume;
                     var labels = predictor.Predict(image, ov, settings.GaussianSigmaScale);
                     string target = Path.Combine(outDir, OutputName(file));
@@ -58,7 +60,7 @@ internal static class PredictCommand
             }
             catch (Exception e) when (e is IOException or NiftiFormatException or InvalidDataException or ArgumentException
                                           or CheckpointNotFoundException or CorruptCheckpointException or DeviceUnavailableException
-                                          or InvalidOperationException or Akka.Configuration.ConfigurationException)
+                                          or InvalidOperationException or Akka.Configuration.ConfigurationException or VoxelBudgetExceededException)
             {
                 Console.Error.WriteLine("spark3d predict: " + e.Message.ReplaceLineEndings(" "));
                 return 2;

@@ -62,11 +62,14 @@ public sealed class LabelledPatchProducer : IPatchProducer
     public PreprocessedCase Load(VolumeRef volume)
     {
         string labelPath = _catalog.LabelPathOf(volume.Id);
+        var budget = _preprocessor.Options.Budget;
+        budget.CheckFile(volume.Path); // before the voxels are allocated
+        budget.CheckFile(labelPath);
         var image = NiftiReader.Read(volume.Path).Volume;
         var labels = NiftiReader.Read(labelPath).Volume;
         if (labels.Shape != image.Shape)
             throw new InvalidDataException($"{labelPath}: label map shape {labels.Shape} differs from the image's {image.Shape} ({volume.Path}).");
-        var (processed, record) = _preprocessor.Process(image);
+        var (processed, record) = _preprocessor.Process(image, volume.Path);
         var processedLabels = VolumePreprocessor.ProcessLabels(labels, record);
         return new PreprocessedCase(processed, processedLabels, PreprocessedCase.FindForeground(processedLabels));
     }
