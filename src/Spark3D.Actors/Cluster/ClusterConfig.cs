@@ -12,7 +12,8 @@ public static class ClusterConfig
 
     /// <summary>
     /// Akka config: cluster provider, remoting on hostname:port, seeds, roles, split-brain resolver
-    /// (<c>down-all-when-unstable = off</c>), timings, and every <see cref="IClusterMessage"/> bound to our serializer;
+    /// (<c>down-all-when-unstable = off</c>), timings, every <see cref="IClusterMessage"/> bound to our serializer and
+    /// Akka's <c>json</c> serializer replaced by <see cref="RefusingJsonSerializer"/>;
     /// <see cref="ClusterNodeOptions.AkkaOverrides"/> wins over all of it.
     /// </summary>
     public static Config Build(ClusterNodeOptions options)
@@ -50,6 +51,7 @@ public static class ClusterConfig
         var seeds = options.Seeds.Select(s => Quote(SeedAddress(options.SystemName, s)));
         var roles = options.Roles.Select(Quote);
         var serializerType = typeof(ClusterMessageSerializer).AssemblyQualifiedNameShort();
+        var refusingType = typeof(RefusingJsonSerializer).AssemblyQualifiedNameShort();
         var markerType = typeof(IClusterMessage).AssemblyQualifiedNameShort();
 
         var sb = new StringBuilder();
@@ -57,7 +59,9 @@ public static class ClusterConfig
         sb.AppendLine($"  loglevel = {Quote(options.LogLevel)}");
         sb.AppendLine("  actor {");
         sb.AppendLine("    provider = cluster");
-        sb.AppendLine($"    serializers {{ {SerializerName} = {Quote(serializerType)} }}");
+        // "json" (Newtonsoft with $type names, id 1) is replaced, not just left unbound: Akka.Remote deserializes with
+        // whatever serializer id an inbound envelope names, so a bound Newtonsoft would build any type a peer names.
+        sb.AppendLine($"    serializers {{ {SerializerName} = {Quote(serializerType)}, json = {Quote(refusingType)} }}");
         sb.AppendLine($"    serialization-bindings {{ {Quote(markerType)} = {SerializerName} }}");
         sb.AppendLine("  }");
         sb.AppendLine($"  remote.retry-gate-closed-for = {Ms(options.JoinRetryInterval)}");
