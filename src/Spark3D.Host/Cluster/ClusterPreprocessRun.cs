@@ -35,6 +35,7 @@ internal static class ClusterPreprocessRun
         using (var journal = new ManifestWorkJournal(manifestPath, items))
         {
             PreprocessCoordinatorNode coordinator;
+            ClusterNodeWarnings.WarnIfInsecure(node, "spark3d preprocess");
             try
             {
                 coordinator = PreprocessCluster.StartCoordinator(node, job, items, journal, work ? new CacheVolumeJob(description) : null);

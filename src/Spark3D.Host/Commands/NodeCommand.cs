@@ -34,7 +34,7 @@ internal static class NodeCommand
             node = ClusterOptionsMapper.Node(config);
             node = node with { Port = port ?? 0, Seeds = seeds.Length > 0 ? seeds : node.Seeds };
             if (node.Seeds.Count == 0) throw new ArgumentException("no seed: pass --seed HOST:PORT (the coordinator) or set spark3d.cluster.seeds.");
-            foreach (var s in node.Seeds) _ = ClusterConfig.SeedAddress(node.SystemName, s);
+            foreach (var s in node.Seeds) _ = ClusterConfig.SeedAddress(node.SystemName, s, node.Tls.Enabled);
             job = ClusterOptionsMapper.Job(config);
         }
         catch (Exception e) when (e is ArgumentException or IOException or InvalidOperationException or Akka.Configuration.ConfigurationException)
@@ -43,6 +43,7 @@ internal static class NodeCommand
             return 2;
         }
 
+        ClusterNodeWarnings.WarnIfInsecure(node, "spark3d node");
         var description = new TaskCompletionSource<JobDescription>(TaskCreationOptions.RunContinuationsAsynchronously);
         PreprocessWorkerNode worker;
         try
@@ -55,7 +56,7 @@ internal static class NodeCommand
             return 2;
         }
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var fetch = FetchDescription(worker, ClusterConfig.SeedAddress(node.SystemName, node.Seeds[0]), description, stop.Token);
+        var fetch = FetchDescription(worker, ClusterConfig.SeedAddress(node.SystemName, node.Seeds[0], node.Tls.Enabled), description, stop.Token);
         Console.Out.WriteLine($"spark3d node: worker {worker.Address} joining {string.Join(", ", node.Seeds)} ({job.EffectiveParallelism} jobs in flight)");
         var outcome = await Task.WhenAny(worker.Completion, Task.Delay(Timeout.Infinite, ct)).ConfigureAwait(false) == worker.Completion
             ? await worker.Completion.ConfigureAwait(false)
