@@ -51,6 +51,19 @@ internal sealed class DataFixture : IDisposable
         return new Volume(v, s, Spacing3.Isotropic1mm, Affine.Identity);
     }
 
+    /// <summary>
+    /// A hostile-but-valid volume: an n³ cube of bright voxels at a coarse isotropic spacing, so resampling it to 1 mm
+    /// asks for a huge grid (12³ at 120 mm → 1440³) from a file of a few kilobytes.
+    /// </summary>
+    public static Volume CoarseCube(int n, double spacingMm)
+    {
+        var spacing = new Spacing3(spacingMm, spacingMm, spacingMm);
+        var s = new Shape3(n, n, n);
+        var v = new float[s.Count];
+        for (int i = 0; i < v.Length; i++) v[i] = 100 + i % 7;
+        return new Volume(v, s, spacing, Affine.FromSpacing(spacing));
+    }
+
     public void Dispose()
     {
         try { Directory.Delete(Root, recursive: true); } catch (IOException) { }

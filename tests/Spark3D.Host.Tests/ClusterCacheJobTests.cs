@@ -57,7 +57,9 @@ public sealed class ClusterCacheJobTests : IDisposable
         using (var journal = new ManifestWorkJournal(manifestPath, items))
         {
             Assert.Empty(journal.Load());
-            journal.Append(new WorkJournalEntry("a", true, ok.OutputPath, ok.ContentHash, ok.Stats, null, "node-1", DateTime.UtcNow));
+            // The shipped entry does not choose where things are: a forged source and output in its stats are replaced.
+            var forged = ManifestEntryJson.TryDeserialize(ok.Stats)! with { SourcePath = "/etc/shadow", OutputFile = "../../x.s3d" };
+            journal.Append(new WorkJournalEntry("a", true, ok.OutputPath, ok.ContentHash, ManifestEntryJson.Serialize(forged), null, "node-1", DateTime.UtcNow));
             journal.Append(new WorkJournalEntry("b", false, null, null, null, failed.Reason, "node-2", DateTime.UtcNow));
             Assert.Equal(["a"], journal.Load().Select(e => e.Id)); // failed ones are retried after a restart
         }
@@ -66,6 +68,7 @@ public sealed class ClusterCacheJobTests : IDisposable
         {
             var a = manifest.LatestById["a"];
             Assert.Equal(ManifestStatus.Ok, a.Status);
+            Assert.Equal((items[0].SourcePath, "a.s3d"), (a.SourcePath, a.OutputFile));
             Assert.NotNull(a.OriginalShape);
             Assert.NotNull(a.Stats);
             using var f = ChunkedVolumeFile.Open(Path.Combine(output, a.OutputFile!));
@@ -83,6 +86,18 @@ public sealed class ClusterCacheJobTests : IDisposable
             Assert.Empty(journal.Load()); // output gone: the item is worked again
             journal.Append(new WorkJournalEntry("a", true, ok.OutputPath, ok.ContentHash, ok.Stats, null, "node-1", DateTime.UtcNow));
         }
+        using (var journal = new ManifestWorkJournal(manifestPath, items))
+        {
+            // Defence in depth (the coordinator refuses these first): an escaping output is recorded as a failure.
+            journal.Append(new WorkJournalEntry("b", true, "../escape.s3d", "h", "", null, "node-2", DateTime.UtcNow));
+        }
+
+        using (var manifest = DatasetManifest.Load(manifestPath))
+        {
+            Assert.Equal(ManifestStatus.Failed, manifest.LatestById["b"].Status);
+            Assert.Contains("../escape.s3d", manifest.LatestById["b"].Reason, StringComparison.Ordinal);
+        }
+
         ManifestCompactor.Compact(manifestPath, items.Select(i => i.Id));
         Assert.Equal(["a", "b"], File.ReadAllLines(manifestPath).Select(l => ManifestEntryJson.TryDeserialize(l)!.Id));
     }

@@ -1,4 +1,6 @@
 using Spark3D.Data.Cache;
+using Spark3D.Data.Nifti;
+using Spark3D.Data.Volumes;
 
 namespace Spark3D.Host.Tests;
 
@@ -37,6 +39,34 @@ public sealed class PreprocessCommandTests : IDisposable
         var (again, text2) = ConsoleCapture.Run(SmallPhantomArgs.With("preprocess", "--input", input, "--output", output));
         Assert.Equal(0, again);
         Assert.Contains("ok 0, failed 1, skipped 3", text2, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_file_over_the_voxel_budget_is_a_failed_entry_naming_the_setting_and_the_run_exits_0()
+    {
+        string input = Path.Combine(_dir, "in"), output = Path.Combine(_dir, "cache");
+        Assert.Equal(0, ConsoleCapture.Run(SmallPhantomArgs.With("phantoms", "--count", "1", "--output", input)).Code);
+        var spacing = new Spacing3(120, 120, 120);
+        var cube = new Volume(Enumerable.Repeat(100f, 12 * 12 * 12).ToArray(), new Shape3(12, 12, 12), spacing, Affine.FromSpacing(spacing));
+        NiftiWriter.Write(Path.Combine(input, "tiny-120mm.nii.gz"), cube, NiftiDataType.UInt8);
+
+        // The default spacing (1 mm), not the small-phantom override: 12³ at 120 mm asks for a 1440³ grid.
+        var (code, text) = ConsoleCapture.Run(["preprocess", "--input", input, "--output", output, "-j", "1"]);
+
+        Assert.Equal(0, code);
+        Assert.Contains("2 volumes: ok 1, failed 1", text, StringComparison.Ordinal);
+        using var manifest = DatasetManifest.Load(Path.Combine(output, "manifest.jsonl"));
+        var failed = manifest.Entries.Single(e => e.Status == ManifestStatus.Failed);
+        Assert.Equal("tiny-120mm", failed.Id);
+        Assert.Contains("VoxelBudgetExceededException", failed.Reason, StringComparison.Ordinal);
+        Assert.Contains("2,985,984,000 voxels", failed.Reason, StringComparison.Ordinal);
+        Assert.Contains("(spark3d.preprocess.max-volume-voxels)", failed.Reason, StringComparison.Ordinal);
+
+        // The setting reaches the library: raised, the same file fits (1440³ is not built here: a budget below it).
+        var (lowered, text2) = ConsoleCapture.Run(["preprocess", "--input", input, "--output", Path.Combine(_dir, "c2"), "-j", "1",
+            "-D", "spark3d.preprocess.max-volume-voxels=1000"]);
+        Assert.Equal(0, lowered);
+        Assert.Contains("ok 0, failed 2", text2, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -19,6 +19,7 @@ public sealed class PreprocessConfigMapperTests
         Assert.Equal(Interpolation.Trilinear, o.Preprocess.ImageInterpolation);
         Assert.Equal(ZScoreOptions.Default, o.Preprocess.ZScore);
         Assert.True(o.Preprocess.CropToNonzero && o.Preprocess.Reorient);
+        Assert.Equal(VoxelBudget.DefaultMaxVoxels, o.Preprocess.MaxVolumeVoxels);
         Assert.Equal(new ChunkedVolumeOptions(), o.Chunks);
         Assert.Equal(0, o.MaxParallelism);
         Assert.Equal("manifest.jsonl", o.ManifestFileName);
@@ -55,6 +56,7 @@ public sealed class PreprocessConfigMapperTests
         Assert.Equal(["10.0.0.1:4053"], node.Seeds);
         Assert.Equal(SplitBrainStrategy.KeepOldest, node.SplitBrainResolver);
 
+        Assert.Equal(5_000_000_000L, PreprocessOptionsMapper.Preprocess(Spark3DConfig.Load(null, ["spark3d.preprocess.max-volume-voxels=5000000000"])).MaxVolumeVoxels);
         var noResample = Spark3DConfig.Load(null, ["spark3d.preprocess.resample=false"]);
         Assert.Null(PreprocessOptionsMapper.Preprocess(noResample).TargetSpacing);
     }
@@ -66,6 +68,8 @@ public sealed class PreprocessConfigMapperTests
         Assert.Contains("zscore-mode", e.Message, StringComparison.Ordinal);
         e = Assert.Throws<ArgumentException>(() => PreprocessOptionsMapper.FromConfig(Spark3DConfig.Load(null, ["spark3d.preprocess.target-spacing=[1,0,1]"])));
         Assert.Contains("target-spacing", e.Message, StringComparison.Ordinal);
+        e = Assert.Throws<ArgumentException>(() => PreprocessOptionsMapper.FromConfig(Spark3DConfig.Load(null, ["spark3d.preprocess.max-volume-voxels=0"])));
+        Assert.Contains("spark3d.preprocess.max-volume-voxels", e.Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentException>(() => PhantomOptionsMapper.FromConfig(Spark3DConfig.Load(null, ["spark3d.data.phantoms.noise-sigma=-1"])));
     }
 }

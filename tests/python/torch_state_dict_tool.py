@@ -4,9 +4,13 @@
   torch_state_dict_tool.py describe FILE        -> JSON {name: {shape, dtype, sum, abs_sum, first}} of torch.load(FILE)
   torch_state_dict_tool.py make FILE SPEC.json  -> torch.save(OrderedDict) with the names/shapes in SPEC
                                                    ({name: shape}), values arange(n)*0.001 - 1 (float32); prints describe
+  torch_state_dict_tool.py hostile FILE KIND MARKER -> a crafted torch.save zip (KIND: global = an entry whose unpickling
+                                                   would call os.system("touch MARKER"); huge = a tensor whose declared
+                                                   shape is 2^50 elements over a 4-element storage)
 """
 import collections
 import json
+import os
 import sys
 
 import torch
@@ -43,6 +47,22 @@ def main():
             state[name] = (torch.arange(n, dtype=torch.float32) * 0.001 - 1.0).reshape(shape)
         torch.save(state, path)
         print(json.dumps(describe(state)))
+    elif cmd == "hostile":
+        kind, marker = sys.argv[3], sys.argv[4]
+        storage = torch.zeros(4).storage()
+
+        class RunsACommand:
+            def __reduce__(self):
+                return (os.system, ("touch " + marker,))
+
+        class DeclaresAHugeTensor:
+            def __reduce__(self):
+                return (torch._utils._rebuild_tensor_v2,
+                        (storage, 0, (2**20, 2**20, 2**10), (2**30, 2**10, 1), False, collections.OrderedDict()))
+
+        payload = RunsACommand() if kind == "global" else DeclaresAHugeTensor()
+        torch.save(collections.OrderedDict([("ok", torch.ones(2)), ("w", payload)]), path)
+        print("{}")
     else:
         sys.exit(f"unknown command {cmd}")
 

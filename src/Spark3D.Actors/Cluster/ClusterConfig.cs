@@ -12,7 +12,8 @@ public static class ClusterConfig
 
     /// <summary>
     /// Akka config: cluster provider, remoting on hostname:port, seeds, roles, split-brain resolver
-    /// (<c>down-all-when-unstable = off</c>), timings, and every <see cref="IClusterMessage"/> bound to our serializer;
+    /// (<c>down-all-when-unstable = off</c>), timings, every <see cref="IClusterMessage"/> bound to our serializer and
+    /// Akka's <c>json</c> serializer replaced by <see cref="RefusingJsonSerializer"/>;
     /// <see cref="ClusterNodeOptions.AkkaOverrides"/> wins over all of it.
     /// </summary>
     public static Config Build(ClusterNodeOptions options)
@@ -47,9 +48,10 @@ public static class ClusterConfig
             throw new ArgumentException($"static-quorum needs quorum size >= 1, got {options.StaticQuorumSize}", nameof(options));
         }
 
-        var seeds = options.Seeds.Select(s => Quote(SeedAddress(options.SystemName, s)));
+        var seeds = options.Seeds.Select(s => Quote(SeedAddress(options.SystemName, s, options.Tls.Enabled)));
         var roles = options.Roles.Select(Quote);
         var serializerType = typeof(ClusterMessageSerializer).AssemblyQualifiedNameShort();
+        var refusingType = typeof(RefusingJsonSerializer).AssemblyQualifiedNameShort();
         var markerType = typeof(IClusterMessage).AssemblyQualifiedNameShort();
 
         var sb = new StringBuilder();
@@ -57,7 +59,9 @@ public static class ClusterConfig
         sb.AppendLine($"  loglevel = {Quote(options.LogLevel)}");
         sb.AppendLine("  actor {");
         sb.AppendLine("    provider = cluster");
-        sb.AppendLine($"    serializers {{ {SerializerName} = {Quote(serializerType)} }}");
+        // "json" (Newtonsoft with $type names, id 1) is replaced, not just left unbound: Akka.Remote deserializes with
+        // whatever serializer id an inbound envelope names, so a bound Newtonsoft would build any type a peer names.
+        sb.AppendLine($"    serializers {{ {SerializerName} = {Quote(serializerType)}, json = {Quote(refusingType)} }}");
         sb.AppendLine($"    serialization-bindings {{ {Quote(markerType)} = {SerializerName} }}");
         sb.AppendLine("  }");
         sb.AppendLine($"  remote.retry-gate-closed-for = {Ms(options.JoinRetryInterval)}");
@@ -67,6 +71,13 @@ public static class ClusterConfig
         if (!string.IsNullOrWhiteSpace(options.PublicHostname))
         {
             sb.AppendLine($"    public-hostname = {Quote(options.PublicHostname)}");
+        }
+
+        if (options.Tls.Enabled)
+        {
+            // The certificate and the validator come with Setup (DotNettySslSetup); HOCON only switches TLS on.
+            sb.AppendLine("    enable-ssl = true");
+            sb.AppendLine("    ssl { require-mutual-authentication = true, validate-certificate-hostname = false }");
         }
 
         sb.AppendLine("  }");
@@ -99,13 +110,38 @@ public static class ClusterConfig
     /// remoting's "Disassociated" error and warning (with stack traces). Akka logs them whenever a peer's connection
     /// closes, including every normal worker exit after "all work done"; a peer that really fails is reported by the
     /// coordinator itself (unreachable, re-queued leases) and in its metrics.
+    /// With TLS on, the node's certificate and its peer validator (<see cref="ClusterTls"/>) come with it.
     /// </summary>
-    public static Akka.Actor.Setup.ActorSystemSetup Setup(ClusterNodeOptions options) =>
-        Akka.Actor.BootstrapSetup.Create().WithConfig(Build(options))
+    public static Akka.Actor.Setup.ActorSystemSetup Setup(ClusterNodeOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var setup = Akka.Actor.BootstrapSetup.Create().WithConfig(Build(options))
             .And(new Akka.Event.LogFilterBuilder().ExcludeMessageContaining("Disassociated").Build());
+        return options.Tls.Enabled ? setup.And(ClusterTls.Setup(options.Tls)) : setup;
+    }
 
-    /// <summary>Turns <c>host:port</c> into <c>akka.tcp://system@host:port</c>; full addresses pass through.</summary>
-    public static string SeedAddress(string systemName, string seed)
+    /// <summary>
+    /// The start-up warning for a node that binds an address other machines can reach without TLS (null when it binds
+    /// loopback only, or TLS is on through spark3d.cluster.tls or raw akka overrides): any host that reaches the port
+    /// can then join, read every message and send results.
+    /// </summary>
+    public static string? InsecureBindingWarning(ClusterNodeOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var config = Build(options);
+        var host = config.GetString("akka.remote.dot-netty.tcp.hostname");
+        if (config.GetBoolean("akka.remote.dot-netty.tcp.enable-ssl") || IsLoopback(host))
+        {
+            return null;
+        }
+
+        return $"cluster remoting binds {host}:{config.GetInt("akka.remote.dot-netty.tcp.port")} WITHOUT TLS: any host that reaches this port can join " +
+               "the cluster, read the work list and report results. Enable spark3d.cluster.tls (docs/cluster.md) or bind 127.0.0.1 " +
+               "unless this network is trusted.";
+    }
+
+    /// <summary>Turns <c>host:port</c> into <c>akka.tcp://system@host:port</c> (<c>akka.ssl.tcp</c> with TLS); full addresses pass through.</summary>
+    public static string SeedAddress(string systemName, string seed, bool tls = false)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(seed);
         if (seed.Contains("://", StringComparison.Ordinal))
@@ -119,8 +155,12 @@ public static class ClusterConfig
             throw new ArgumentException($"seed '{seed}' is not HOST:PORT (port 1..65535) or akka.tcp://SYSTEM@HOST:PORT", nameof(seed));
         }
 
-        return $"akka.tcp://{systemName}@{seed}";
+        return $"akka.{(tls ? "ssl.tcp" : "tcp")}://{systemName}@{seed}";
     }
+
+    private static bool IsLoopback(string host) =>
+        string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)
+        || (System.Net.IPAddress.TryParse(host.Trim('[', ']'), out var ip) && System.Net.IPAddress.IsLoopback(ip));
 
     /// <summary>HOCON name of a strategy.</summary>
     public static string StrategyName(SplitBrainStrategy strategy) => strategy switch

@@ -10,8 +10,8 @@ namespace Spark3D.Actors.Cluster;
 /// <summary>
 /// Wire format for every <see cref="IClusterMessage"/>: UTF-8 System.Text.Json of the record, with an explicit short
 /// manifest per type (no type names on the wire, no polymorphism). An unknown manifest, bytes that are not valid JSON
-/// for the manifest's type, or a record missing required fields is rejected with a logged
-/// <see cref="SerializationException"/>.
+/// for the manifest's type, or a record missing required fields is rejected with a <see cref="SerializationException"/>,
+/// counted and logged by <see cref="RefusedMessages"/>.
 /// </summary>
 public sealed class ClusterMessageSerializer : SerializerWithStringManifest
 {
@@ -94,14 +94,14 @@ public sealed class ClusterMessageSerializer : SerializerWithStringManifest
         ArgumentNullException.ThrowIfNull(bytes);
         if (manifest is null || !TypeByManifest.TryGetValue(manifest, out var type))
         {
-            throw Reject($"rejected cluster message with unknown manifest '{manifest}' ({bytes.Length} bytes)");
+            throw RejectInbound($"rejected cluster message with unknown manifest '{manifest}'", manifest, bytes);
         }
 
         if (SingletonByManifest.TryGetValue(manifest, out var singleton))
         {
             return bytes.Length == 0
                 ? singleton
-                : throw Reject($"rejected malformed {type.Name}: expected no payload, got {bytes.Length} bytes");
+                : throw RejectInbound($"rejected malformed {type.Name}: expected no payload", manifest, bytes);
         }
 
         object? message;
@@ -111,12 +111,12 @@ public sealed class ClusterMessageSerializer : SerializerWithStringManifest
         }
         catch (JsonException ex)
         {
-            throw Reject($"rejected malformed {type.Name} ({bytes.Length} bytes): {ex.Message}", ex);
+            throw RejectInbound($"rejected malformed {type.Name}: {ex.Message}", manifest, bytes, ex);
         }
 
         return message is not null && IsWellFormed(message)
             ? message
-            : throw Reject($"rejected malformed {type.Name} ({bytes.Length} bytes): missing or empty required fields");
+            : throw RejectInbound($"rejected malformed {type.Name}: missing or empty required fields", manifest, bytes);
     }
 
     // Nullability is enforced by the JSON options; this catches what they cannot (empty ids, null list elements).
@@ -132,6 +132,13 @@ public sealed class ClusterMessageSerializer : SerializerWithStringManifest
         JobSummary m => m.Nodes.All(x => x is not null),
         _ => true,
     };
+
+    // Inbound: counted and logged (rate-limited) by RefusedMessages, like a payload for the disabled json serializer.
+    private SerializationException RejectInbound(string message, string? manifest, byte[] bytes, Exception? inner = null)
+    {
+        RefusedMessages.Record(system, SerializerId, "ClusterMessageSerializer: " + message, manifest, bytes.Length);
+        return new SerializationException($"{message} ({bytes.Length} bytes)", inner);
+    }
 
     private SerializationException Reject(string message, Exception? inner = null)
     {

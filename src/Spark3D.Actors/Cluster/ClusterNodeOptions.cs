@@ -49,6 +49,9 @@ public sealed record ClusterNodeOptions
     /// <summary>Akka log level (DEBUG, INFO, WARNING, ERROR, OFF).</summary>
     public string LogLevel { get; init; } = "INFO";
 
+    /// <summary>Mutual TLS for remoting (off by default; see <see cref="ClusterTlsOptions"/>).</summary>
+    public ClusterTlsOptions Tls { get; init; } = new();
+
     /// <summary>
     /// Raw Akka HOCON (rooted at <c>akka</c>) layered over what <see cref="ClusterConfig"/> derives from these options:
     /// TLS for remoting, transport tuning and anything else spark3d has no setting of its own for. Empty: none.

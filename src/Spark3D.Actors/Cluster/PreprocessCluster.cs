@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Cluster.Tools.Singleton;
+using Akka.Event;
 using AkkaCluster = Akka.Cluster.Cluster;
 
 namespace Spark3D.Actors.Cluster;
@@ -47,6 +48,7 @@ public static class PreprocessCluster
 
         var roles = WithRoles(node.Roles, localJob is null ? [ClusterRoles.Coordinator] : [ClusterRoles.Coordinator, ClusterRoles.Preprocess]);
         var system = ActorSystem.Create(node.SystemName, ClusterConfig.Setup(node with { Roles = roles }));
+        WarnIfInsecure(system, node);
         try
         {
             var cluster = AkkaCluster.Get(system);
@@ -84,6 +86,7 @@ public static class PreprocessCluster
 
         var roles = WithRoles(node.Roles, [ClusterRoles.Preprocess]);
         var system = ActorSystem.Create(node.SystemName, ClusterConfig.Setup(node with { Roles = roles }));
+        WarnIfInsecure(system, node);
         try
         {
             var proxy = StartCoordinatorProxy(system);
@@ -115,6 +118,15 @@ public static class PreprocessCluster
             .WithRole(ClusterRoles.Coordinator)
             .WithSingletonName(SingletonName);
         return system.ActorOf(ClusterSingletonProxy.Props("/user/" + CoordinatorManagerName, settings), CoordinatorProxyName);
+    }
+
+    // The host prints the same text to stderr before starting; this puts it in the node's own log as well.
+    private static void WarnIfInsecure(ActorSystem system, ClusterNodeOptions node)
+    {
+        if (ClusterConfig.InsecureBindingWarning(node) is { } warning)
+        {
+            system.Log.Warning("SECURITY: {0}", warning);
+        }
     }
 
     private static List<string> WithRoles(IReadOnlyList<string> roles, string[] required) =>

@@ -13,6 +13,10 @@ namespace Spark3D.Actors.Cluster;
 /// coordinator role). Grants leases, re-queues them on timeout and at once when their node becomes unreachable or is
 /// removed, ignores duplicate results, journals every finished item, and answers <see cref="AwaitCompletion"/> with a
 /// <see cref="JobSummary"/> once every item is done or failed.
+/// Peers are not trusted: a node is known by the address its messages come from, not the one it claims (a remote
+/// sender claiming another address is ignored); a result counts only under a lease granted to that node for that item
+/// (<see cref="WorkLedger"/>), and only with an output path inside the output folder (<see cref="ResultPaths"/>).
+/// What is ignored is logged and counted (<see cref="ClusterMetrics.MessageRejected"/>).
 /// </summary>
 public sealed class PreprocessCoordinator : ReceiveActor, IWithTimers
 {
@@ -47,8 +51,8 @@ public sealed class PreprocessCoordinator : ReceiveActor, IWithTimers
 
         Receive<RegisterWorker>(OnRegister);
         Receive<RequestWork>(OnRequest);
-        Receive<WorkCompleted>(m => OnResult(m.Id, m.WorkerAddress, succeeded: true, m.OutputPath, m.ContentHash, m.Stats, reason: null));
-        Receive<WorkFailed>(m => OnResult(m.Id, m.WorkerAddress, succeeded: false, null, null, null, m.Reason));
+        Receive<WorkCompleted>(m => OnResult(m.Id, m.LeaseId, m.WorkerAddress, succeeded: true, m.OutputPath, m.ContentHash, m.Stats, reason: null));
+        Receive<WorkFailed>(m => OnResult(m.Id, m.LeaseId, m.WorkerAddress, succeeded: false, null, null, null, m.Reason));
         Receive<LeaseCheck>(_ => OnLeaseCheck());
         Receive<AwaitCompletion>(_ => OnAwaitCompletion());
         Receive<GetClusterStatus>(_ => Sender.Tell(Status()));
@@ -99,9 +103,14 @@ public sealed class PreprocessCoordinator : ReceiveActor, IWithTimers
 
     private void OnRegister(RegisterWorker m)
     {
-        _workers[m.WorkerAddress] = Sender;
+        if (SenderNode(m.WorkerAddress, "register") is not { } node)
+        {
+            return;
+        }
+
+        _workers[node] = Sender;
         Sender.Tell(new WorkerRegistered(_cluster.SelfAddress.ToString()));
-        _log.Info("Worker registered: {0} (parallelism {1})", m.WorkerAddress, m.Parallelism);
+        _log.Info("Worker registered: {0} (parallelism {1})", node, m.Parallelism);
         if (_completed)
         {
             Sender.Tell(AllWorkDone.Instance);
@@ -110,7 +119,12 @@ public sealed class PreprocessCoordinator : ReceiveActor, IWithTimers
 
     private void OnRequest(RequestWork m)
     {
-        _workers.TryAdd(m.WorkerAddress, Sender);
+        if (SenderNode(m.WorkerAddress, "request") is not { } node)
+        {
+            return;
+        }
+
+        _workers.TryAdd(node, Sender);
         if (_completed)
         {
             Sender.Tell(AllWorkDone.Instance);
@@ -118,7 +132,7 @@ public sealed class PreprocessCoordinator : ReceiveActor, IWithTimers
         }
 
         var count = Math.Min(m.Count, _options.RequestBatchSize);
-        var grant = _ledger.Grant(m.WorkerAddress, count, DateTime.UtcNow, _options.LeaseTimeout);
+        var grant = _ledger.Grant(node, count, DateTime.UtcNow, _options.LeaseTimeout);
         if (grant is null)
         {
             Sender.Tell(NoWorkYet.Instance);
@@ -129,14 +143,32 @@ public sealed class PreprocessCoordinator : ReceiveActor, IWithTimers
         PublishGauges();
     }
 
-    private void OnResult(string id, string worker, bool succeeded, string? output, string? hash, string? stats, string? reason)
+    private void OnResult(string id, string leaseId, string claimedWorker, bool succeeded, string? output, string? hash, string? stats, string? reason)
     {
+        if (SenderNode(claimedWorker, "result") is not { } worker)
+        {
+            return;
+        }
+
+        if (succeeded && ResultPaths.Problem(output) is { } pathProblem)
+        {
+            // Checked before the ledger: a result with a bad path must not finish the item (a good one may follow).
+            _log.Warning("Result for '{0}' from {1} ignored: {2}", id, worker, pathProblem);
+            _metrics.MessageRejected("result", "path-outside-output");
+            return;
+        }
+
         var now = DateTime.UtcNow;
-        var outcome = succeeded ? _ledger.Complete(id, worker, now) : _ledger.Fail(id, worker, now);
+        var outcome = succeeded ? _ledger.Complete(id, leaseId, worker, now) : _ledger.Fail(id, leaseId, worker, now);
         switch (outcome)
         {
             case ResultOutcome.Unknown:
                 _log.Warning("Result for unknown item '{0}' from {1} ignored", id, worker);
+                _metrics.MessageRejected("result", "unknown-item");
+                return;
+            case ResultOutcome.LeaseMismatch:
+                _log.Warning("Result for '{0}' from {1} ignored: lease '{2}' was not granted to that node for that item in this run", id, worker, leaseId);
+                _metrics.MessageRejected("result", "lease-mismatch");
                 return;
             case ResultOutcome.Duplicate:
                 _log.Info("Duplicate result for '{0}' from {1} ignored (already finished)", id, worker);
@@ -156,6 +188,30 @@ public sealed class PreprocessCoordinator : ReceiveActor, IWithTimers
 
         PublishGauges();
         CompleteIfFinished();
+    }
+
+    /// <summary>
+    /// The node a message comes from: the sender's address when it is remote (and then the claimed address must be
+    /// that one), the claimed address when the sender is in this process (this node's own worker, or a test).
+    /// Null, logged and counted when a remote sender claims another node's address.
+    /// </summary>
+    private string? SenderNode(string claimed, string kind)
+    {
+        var address = Sender.Path.Address;
+        if (address.HasLocalScope)
+        {
+            return claimed;
+        }
+
+        var actual = address.ToString();
+        if (string.Equals(actual, claimed, StringComparison.Ordinal))
+        {
+            return actual;
+        }
+
+        _log.Warning("A {0} from {1} claiming to be {2} ignored", kind, actual, claimed);
+        _metrics.MessageRejected(kind, "node-mismatch");
+        return null;
     }
 
     private void OnLeaseCheck()

@@ -11,6 +11,9 @@ public enum ResultOutcome
 
     /// <summary>The id is not in the work list: ignored.</summary>
     Unknown,
+
+    /// <summary>The lease id was never granted to the reporting node for this item in this run: ignored.</summary>
+    LeaseMismatch,
 }
 
 /// <summary>A batch of items leased to one worker.</summary>
@@ -21,8 +24,11 @@ public sealed record LeaseGrant(IReadOnlyList<VolumeWorkItem> Items, string Leas
 
 /// <summary>
 /// The coordinator's bookkeeping, free of actors and clocks (callers pass <c>now</c>): pending queue, leases by item,
-/// done/failed sets, re-queue and duplicate counts, per-node throughput. The first result for an item wins; later
-/// ones are duplicates. Re-queued items go to the front of the queue so they are not starved.
+/// done/failed sets, re-queue and duplicate counts, per-node throughput. A result counts only when its lease id was
+/// granted to the reporting node for that item in this run (lease ids are 128 random bits, sent only to their holder);
+/// anything else is a <see cref="ResultOutcome.LeaseMismatch"/>. A lease that timed out still accepts its result until
+/// the item is finished, because otherwise a volume slower than the lease timeout could never finish; the first result
+/// for an item wins, later ones are duplicates. Re-queued items go to the front of the queue so they are not starved.
 /// </summary>
 public sealed class WorkLedger
 {
@@ -33,8 +39,7 @@ public sealed class WorkLedger
     private readonly HashSet<string> _done = new(StringComparer.Ordinal);
     private readonly HashSet<string> _failed = new(StringComparer.Ordinal);
     private readonly Dictionary<string, NodeStats> _nodes = new(StringComparer.Ordinal);
-    private readonly string _leasePrefix = Guid.NewGuid().ToString("N")[..8];
-    private long _leaseSequence;
+    private readonly Dictionary<string, List<Lease>> _grantedById = new(StringComparer.Ordinal);
 
     /// <summary>Builds the ledger from the work list; items finished in <paramref name="journal"/> are skipped.</summary>
     public WorkLedger(IEnumerable<VolumeWorkItem> items, IEnumerable<WorkJournalEntry> journal)
@@ -93,6 +98,9 @@ public sealed class WorkLedger
     /// <summary>Duplicate results ignored so far.</summary>
     public int DuplicatesIgnored { get; private set; }
 
+    /// <summary>Results ignored because their lease id and node did not match a lease granted for the item.</summary>
+    public int LeaseMismatches { get; private set; }
+
     /// <summary>Items finished in the journal at start.</summary>
     public int SkippedFromJournal { get; }
 
@@ -110,7 +118,8 @@ public sealed class WorkLedger
             return null;
         }
 
-        var leaseId = $"{_leasePrefix}-{++_leaseSequence}";
+        // Unguessable: a peer that was not sent the grant cannot report a result for it.
+        var leaseId = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
         var deadline = nowUtc + leaseTimeout;
         var granted = new List<VolumeWorkItem>(Math.Min(count, _pending.Count));
         while (granted.Count < count && _pending.First is { } first)
@@ -118,7 +127,14 @@ public sealed class WorkLedger
             var item = first.Value;
             _pending.RemoveFirst();
             _pendingById.Remove(item.Id);
-            _leases[item.Id] = new Lease(leaseId, worker, deadline);
+            var lease = new Lease(leaseId, worker, deadline);
+            _leases[item.Id] = lease;
+            if (!_grantedById.TryGetValue(item.Id, out var history))
+            {
+                _grantedById[item.Id] = history = [];
+            }
+
+            history.Add(lease);
             granted.Add(item);
         }
 
@@ -126,11 +142,11 @@ public sealed class WorkLedger
         return new LeaseGrant(granted, leaseId, deadline);
     }
 
-    /// <summary>Records a successful result (first one wins).</summary>
-    public ResultOutcome Complete(string id, string worker, DateTime nowUtc) => Finish(id, worker, nowUtc, succeeded: true);
+    /// <summary>Records a successful result reported by <paramref name="worker"/> under <paramref name="leaseId"/> (first one wins).</summary>
+    public ResultOutcome Complete(string id, string leaseId, string worker, DateTime nowUtc) => Finish(id, leaseId, worker, nowUtc, succeeded: true);
 
-    /// <summary>Records a failure (first result wins).</summary>
-    public ResultOutcome Fail(string id, string worker, DateTime nowUtc) => Finish(id, worker, nowUtc, succeeded: false);
+    /// <summary>Records a failure reported by <paramref name="worker"/> under <paramref name="leaseId"/> (first result wins).</summary>
+    public ResultOutcome Fail(string id, string leaseId, string worker, DateTime nowUtc) => Finish(id, leaseId, worker, nowUtc, succeeded: false);
 
     /// <summary>Re-queues every lease whose deadline has passed; returns how many items went back.</summary>
     public int RequeueExpired(DateTime nowUtc) => Requeue(lease => lease.DeadlineUtc <= nowUtc);
@@ -155,11 +171,18 @@ public sealed class WorkLedger
         return first == default || last == default ? null : last - first;
     }
 
-    private ResultOutcome Finish(string id, string worker, DateTime nowUtc, bool succeeded)
+    private ResultOutcome Finish(string id, string leaseId, string worker, DateTime nowUtc, bool succeeded)
     {
         if (!_items.ContainsKey(id))
         {
             return ResultOutcome.Unknown;
+        }
+
+        if (!_grantedById.TryGetValue(id, out var grants)
+            || !grants.Exists(l => string.Equals(l.LeaseId, leaseId, StringComparison.Ordinal) && string.Equals(l.Worker, worker, StringComparison.Ordinal)))
+        {
+            LeaseMismatches++;
+            return ResultOutcome.LeaseMismatch;
         }
 
         if (_done.Contains(id) || _failed.Contains(id))

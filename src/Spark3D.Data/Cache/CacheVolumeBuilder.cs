@@ -75,6 +75,7 @@ public static class CacheVolumeBuilder
                 timings?.Lap(PreprocessStage.Hash, t);
             }
             ct.ThrowIfCancellationRequested();
+            options.Preprocess.Budget.CheckFile(source.SourcePath); // before the voxels are allocated
             // The image stays in its on-disk type in a pooled buffer and is converted row by row as it is read (the same
             // values as NiftiReader.Read); the output goes to a pooled buffer too, so a run of volumes reuses the same pages.
             float[] processed;
@@ -82,7 +83,7 @@ public static class CacheVolumeBuilder
                 var (header, affine, raw) = NiftiReader.ReadRaw(source.SourcePath, 0, timings);
                 using (raw)
                     (processed, record) = new VolumePreprocessor(options.Preprocess).Process(raw, header.Shape, header.Spacing, affine, timings,
-                        n => VoxelArrays.Rent<float>(n));
+                        n => VoxelArrays.Rent<float>(n), source.SourcePath);
             }
             try
             {
@@ -151,6 +152,11 @@ public static class CacheVolumeBuilder
         ArgumentNullException.ThrowIfNull(imageRecord);
         ArgumentNullException.ThrowIfNull(chunks);
         if (source.LabelPath is null) throw new ArgumentException($"Source '{source.Id}' has no label map.", nameof(source));
+        // Its header first: a label map must have its image's grid (which passed the voxel budget), so a hostile one
+        // is refused before its voxels are allocated.
+        var declared = NiftiReader.ReadHeader(source.LabelPath).Shape;
+        if (declared != imageRecord.OriginalShape)
+            throw new ArgumentException($"{source.LabelPath}: label map shape {declared} differs from the image shape {imageRecord.OriginalShape}.");
         var labels = NiftiReader.Read(source.LabelPath, 0, timings).Volume;
         long t = Stopwatch.GetTimestamp();
         var processed = VolumePreprocessor.ProcessLabels(labels, imageRecord);

@@ -44,6 +44,7 @@ public sealed class CasePreprocessor
         var orientation = Options.Reorient ? CanonicalReorienter.TransformFor(first.Affine, first.Shape) : OrientationTransform.Identity(first.Shape);
         var oriented = channels.Select(orientation.Apply).ToList();
         var box = Options.CropToNonzero ? NonzeroCropper.FindBox(AnyNonzero(oriented)) : CropBox.Full(oriented[0].Shape);
+        if (Options.TargetSpacing is { } grid) Options.Budget.CheckResample("(multi-channel case)", box.Size, oriented[0].Spacing, grid); // before resampling allocates
         var cropped = box.IsFull ? oriented : oriented.Select(box.Apply).ToList();
         var normalized = new List<Volume>(cropped.Count);
         IntensityStats? stats0 = null;

@@ -8,12 +8,17 @@ namespace Spark3D.Data.Preprocessing;
 /// <param name="ZScore">Z-score options (default: statistics over nonzero voxels).</param>
 /// <param name="CropToNonzero">Crop to the nonzero bounding box before normalising (default on).</param>
 /// <param name="Reorient">Reorient to the closest RAS+ orientation first (default on).</param>
+/// <param name="MaxVolumeVoxels">The voxel budget of one volume, as read and as resampled (<see cref="VoxelBudget"/>).</param>
 public sealed record PreprocessOptions(
     Spacing3? TargetSpacing,
     Interpolation ImageInterpolation = Interpolation.Trilinear,
     ZScoreOptions? ZScore = null,
     bool CropToNonzero = true,
-    bool Reorient = true)
+    bool Reorient = true,
+    long MaxVolumeVoxels = VoxelBudget.DefaultMaxVoxels)
 {
     public static PreprocessOptions Default { get; } = new(Spacing3.Isotropic1mm);
+
+    /// <summary>The voxel budget as a checker.</summary>
+    public VoxelBudget Budget => new(MaxVolumeVoxels);
 }

@@ -20,7 +20,23 @@ public sealed class VolumePreprocessor
     public PreprocessOptions Options { get; }
 
     /// <summary>Preprocesses an image and records what was done.</summary>
-    public (Volume Volume, PreprocessRecord Record) Process(Volume image) => Process(image, null);
+    public (Volume Volume, PreprocessRecord Record) Process(Volume image) => Process(image, InMemory);
+
+    private const string InMemory = "(in-memory volume)";
+
+    /// <summary>
+    /// Preprocesses an image read from <paramref name="source"/> (named in errors). The image's grid and the grid
+    /// resampling would make are checked against <see cref="PreprocessOptions.Budget"/> before they are allocated
+    /// (<see cref="VoxelBudgetExceededException"/>).
+    /// </summary>
+    public (Volume Volume, PreprocessRecord Record) Process(Volume image, string source)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(source);
+        var (voxels, record) = Process(VoxelSource.Of(image.Voxels), image.Shape, image.Spacing, image.Affine, null,
+            n => VoxelArrays.Allocate(n), source);
+        return (new Volume(voxels, record.Shape, record.Spacing, record.Affine), record);
+    }
 
     /// <summary>
     /// Preprocesses an image, adding the time of each step to <paramref name="timings"/> (reorient, crop, statistics,
@@ -35,7 +51,7 @@ public sealed class VolumePreprocessor
     {
         ArgumentNullException.ThrowIfNull(image);
         var (voxels, record) = Process(VoxelSource.Of(image.Voxels), image.Shape, image.Spacing, image.Affine, timings,
-            n => VoxelArrays.Allocate(n));
+            n => VoxelArrays.Allocate(n), InMemory);
         return (new Volume(voxels, record.Shape, record.Spacing, record.Affine), record);
     }
 
@@ -45,8 +61,10 @@ public sealed class VolumePreprocessor
     /// <paramref name="allocate"/> (called once with the output voxel count; a pooled, longer array is fine).
     /// </summary>
     internal (float[] Voxels, PreprocessRecord Record) Process(VoxelSource source, Shape3 shape, Spacing3 spacing, Affine affine,
-        StageTimings? timings, Func<int, float[]> allocate)
+        StageTimings? timings, Func<int, float[]> allocate, string sourceName = InMemory)
     {
+        var budget = Options.Budget;
+        budget.CheckGrid(sourceName, "image grid", shape);
         long t = Stopwatch.GetTimestamp();
         var orientation = Options.Reorient
             ? CanonicalReorienter.TransformFor(affine, shape)
@@ -77,6 +95,7 @@ public sealed class VolumePreprocessor
         Affine outAffine = croppedAffine;
         if (Options.TargetSpacing is { } target)
         {
+            budget.CheckResample(sourceName, box.Size, orientedSpacing, target); // before the output is allocated
             outShape = ResampleGrid.OutputShape(box.Size, orientedSpacing, target);
             outSpacing = ResampleGrid.OutputSpacing(box.Size, orientedSpacing, outShape);
             outAffine = ResampleGrid.OutputAffine(box.Size, croppedAffine, outShape);

@@ -39,6 +39,7 @@ internal static class ClusterPreprocessRun
         using (var journal = new ManifestWorkJournal(manifestPath, items))
         {
             PreprocessCoordinatorNode coordinator;
+            ClusterNodeWarnings.WarnIfInsecure(node, "spark3d preprocess");
             try
             {
                 coordinator = PreprocessCluster.StartCoordinator(node, job, items, journal, work ? new MeteredVolumeJob(new CacheVolumeJob(description), workerMetrics) : null);

@@ -10,6 +10,9 @@ namespace Spark3D.Host.Cluster;
 /// Append writes the <see cref="ManifestEntry"/> a <see cref="CacheVolumeJob"/> shipped in its stats, or builds a
 /// failed entry (hashing the source here). The coordinator appends each id once per run (duplicates are ignored
 /// before the journal); <see cref="ManifestCompactor"/> leaves one line per id at the end.
+/// A worker's shipped entry is not trusted for where things are: the source path is the work list's, the output file
+/// is the result's path (the coordinator has already refused paths that leave the output folder; it is checked again
+/// here against the real folder).
 /// </summary>
 public sealed class ManifestWorkJournal : IWorkJournal, IDisposable
 {
@@ -41,17 +44,19 @@ public sealed class ManifestWorkJournal : IWorkJournal, IDisposable
         ArgumentNullException.ThrowIfNull(entry);
         string source = _sourceById.TryGetValue(entry.Id, out var s) ? s : entry.Id;
         ManifestEntry line;
-        if (entry.Succeeded)
+        string? outsideOutput = entry.Succeeded ? OutsideOutputProblem(entry.OutputPath) : null;
+        if (entry.Succeeded && outsideOutput is null)
         {
+            string output = entry.OutputPath!;
             line = ManifestEntryJson.TryDeserialize(entry.Stats) is { } shipped
-                ? shipped with { Id = entry.Id }
+                ? shipped with { Id = entry.Id, SourcePath = source, OutputFile = output, Status = ManifestStatus.Ok }
                 : new ManifestEntry
                 {
                     Id = entry.Id,
                     SourcePath = source,
                     ContentHash = string.IsNullOrEmpty(entry.ContentHash) ? CacheVolumeBuilder.UnreadableHash : entry.ContentHash,
                     Status = ManifestStatus.Ok,
-                    OutputFile = entry.OutputPath,
+                    OutputFile = output,
                     TimestampUtc = entry.FinishedUtc,
                 };
         }
@@ -60,11 +65,21 @@ public sealed class ManifestWorkJournal : IWorkJournal, IDisposable
             string hash;
             try { hash = CacheVolumeBuilder.HashSource(source); }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException) { hash = CacheVolumeBuilder.UnreadableHash; }
-            line = CacheVolumeBuilder.Failed(new VolumeSource(entry.Id, source), hash, entry.Reason ?? "failed", TimeSpan.Zero)
+            line = CacheVolumeBuilder.Failed(new VolumeSource(entry.Id, source), hash, outsideOutput ?? entry.Reason ?? "failed", TimeSpan.Zero)
                 with { TimestampUtc = entry.FinishedUtc };
         }
         _manifest.Append(line);
     }
 
     public void Dispose() => _manifest.Dispose();
+
+    // A failed entry, not an exception: the journal is appended to from inside the coordinator actor.
+    private string? OutsideOutputProblem(string? relative)
+    {
+        string root = Path.TrimEndingDirectorySeparator(_outputDir) + Path.DirectorySeparatorChar;
+        if (ResultPaths.Problem(relative) is { } problem) return $"worker reported output '{relative}': {problem}";
+        return Path.GetFullPath(Path.Combine(root, relative!)).StartsWith(root, StringComparison.Ordinal)
+            ? null
+            : $"worker reported output '{relative}' outside {_outputDir}";
+    }
 }

@@ -47,7 +47,7 @@ internal static class NodeCommand
                 node = node with { Hostname = hostname };
             }
             if (node.Seeds.Count == 0) throw new ArgumentException("no seed: pass --seed HOST:PORT (the coordinator) or set spark3d.cluster.seeds.");
-            foreach (var s in node.Seeds) _ = ClusterConfig.SeedAddress(node.SystemName, s);
+            foreach (var s in node.Seeds) _ = ClusterConfig.SeedAddress(node.SystemName, s, node.Tls.Enabled);
             job = ClusterOptionsMapper.Job(config);
             telemetry = TelemetryOptionsMapper.FromConfig(config);
         }
@@ -57,6 +57,7 @@ internal static class NodeCommand
             return ExitCodes.BadInput;
         }
 
+        ClusterNodeWarnings.WarnIfInsecure(node, "spark3d node");
         var description = new TaskCompletionSource<JobDescription>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var exporter = MetricsExporter.Start(telemetry, MetricsRole.Worker, ClusterWorkerMetrics.HistogramViews, w => Console.Error.WriteLine("warning: " + w));
         using var metrics = new ClusterWorkerMetrics();
@@ -71,7 +72,7 @@ internal static class NodeCommand
             return ExitCodes.BadInput;
         }
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var fetch = FetchDescription(worker, ClusterConfig.SeedAddress(node.SystemName, node.Seeds[0]), description, stop.Token);
+        var fetch = FetchDescription(worker, ClusterConfig.SeedAddress(node.SystemName, node.Seeds[0], node.Tls.Enabled), description, stop.Token);
         Console.Out.WriteLine($"spark3d node: worker {worker.Address} joining {string.Join(", ", node.Seeds)} ({job.EffectiveParallelism} jobs in flight)" +
                               (exporter.Url is { } url ? $"; metrics {url}" : ""));
         var outcome = await Task.WhenAny(worker.Completion, Task.Delay(Timeout.Infinite, ct)).ConfigureAwait(false) == worker.Completion

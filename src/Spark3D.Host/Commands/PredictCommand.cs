@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Spark3D.Data.Nifti;
+using Spark3D.Data.Preprocessing;
 using Spark3D.Host.Config;
 using Spark3D.Host.FineTune;
 using Spark3D.Host.Memory;
@@ -61,6 +62,7 @@ internal static class PredictCommand
                 var prediction = new PredictionSettings(ov, settings.GaussianSigmaScale, settings.TestTimeMirroring, keep);
                 foreach (var channels in cases)
                 {
+                    foreach (var f in channels) settings.Preprocess.Budget.CheckFile(f); // before the voxels are allocated
                     var images = channels.Select(f => NiftiReader.Read(f).Volume).ToList();
                     var result = predictor.Segment(images, prediction);
                     string target = Path.Combine(outDir, OutputName(channels[0]));
@@ -86,7 +88,7 @@ internal static class PredictCommand
             }
             catch (Exception e) when (e is IOException or NiftiFormatException or InvalidDataException or ArgumentException
                                           or CheckpointNotFoundException or CorruptCheckpointException or DeviceUnavailableException
-                                          or InvalidOperationException or Akka.Configuration.ConfigurationException)
+                                          or InvalidOperationException or Akka.Configuration.ConfigurationException or VoxelBudgetExceededException)
             {
                 Console.Error.WriteLine("spark3d predict: " + e.Message.ReplaceLineEndings(" "));
                 return ExitCodes.BadInput;

@@ -26,8 +26,23 @@ public static class ClusterOptionsMapper
             GossipInterval = c.GetTimeSpan("gossip-interval"),
             JoinRetryInterval = c.GetTimeSpan("join-retry-interval"),
             LogLevel = c.GetString("log-level"),
+            Tls = Tls(c.GetConfig("tls")),
             AkkaOverrides = AkkaSection(config),
         };
+    }
+
+    private static ClusterTlsOptions Tls(Akka.Configuration.Config t)
+    {
+        var tls = new ClusterTlsOptions
+        {
+            Enabled = t.GetBoolean("enabled"),
+            CertificatePath = t.GetString("certificate") ?? "",
+            CertificatePassword = t.GetString("certificate-password") ?? "",
+            CaCertificatePath = t.GetString("ca-certificate") ?? "",
+        };
+        if (tls.Enabled && (tls.CertificatePath.Length == 0 || tls.CaCertificatePath.Length == 0))
+            throw new InvalidConfigException("spark3d.cluster.tls.enabled = true needs certificate (PKCS#12 with its key) and ca-certificate (the cluster CA); see docs/cluster.md");
+        return tls;
     }
 
     /// <summary>

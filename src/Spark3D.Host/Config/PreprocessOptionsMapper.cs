@@ -39,12 +39,14 @@ public static class PreprocessOptionsMapper
             "all-voxels" => ZScoreMode.AllVoxels,
             var v => throw new ArgumentException($"spark3d.preprocess.zscore-mode '{v}' is not nonzero or all-voxels."),
         };
+        new VoxelBudget(p.GetLong("max-volume-voxels")).Validate();
         return new PreprocessOptions(
             p.GetBoolean("resample") ? new Spacing3(spacing[0], spacing[1], spacing[2]) : null,
             interpolation,
             new ZScoreOptions(mode, p.GetDouble("zscore-min-std")),
             p.GetBoolean("crop-to-nonzero"),
-            p.GetBoolean("reorient-to-ras"));
+            p.GetBoolean("reorient-to-ras"),
+            p.GetLong("max-volume-voxels"));
     }
 
     /// <summary><c>spark3d.preprocess.parallelism</c>: volumes (or phantoms) made at once; 0 = one per core.</summary>

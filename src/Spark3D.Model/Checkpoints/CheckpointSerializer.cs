@@ -104,6 +104,24 @@ internal static class CheckpointSerializer
         {
             throw new CorruptCheckpointException(path, "header is not valid JSON: " + e.Message);
         }
+        // A valid SHA-256 proves the file is as it was written, not who wrote it: every count, shape and byte size the
+        // sections declare is checked against their bytes before TorchSharp allocates a tensor for it.
+        try
+        {
+            Interop.TorchSharpStateFormat.ValidateModelState(model);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new CorruptCheckpointException(path, "model state: " + e.Message);
+        }
+        try
+        {
+            if (optimizer is not null) Interop.TorchSharpStateFormat.ValidateOptimizerState(optimizer);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new CorruptCheckpointException(path, "optimizer state: " + e.Message);
+        }
         return new Checkpoint
         {
             Step = header.Step,

@@ -34,17 +34,20 @@ public static class StateDictFiles
     /// match both ways; otherwise matching entries are loaded and the rest reported.
     /// </summary>
     /// <returns>Source name → whether the module had that entry.</returns>
-    /// <exception cref="StateDictFormatException">Unreadable file, or a strict mismatch; the message names the file.</exception>
+    /// <exception cref="StateDictFormatException">Unreadable file, a pickle naming anything but the tensor constructors
+    /// (<see cref="TorchPickleInspector"/>), a tensor larger than its storage, or a strict mismatch; the message names the file.</exception>
     public static IReadOnlyDictionary<string, bool> Import(nn.Module module, string path, bool strict = true)
     {
         ArgumentNullException.ThrowIfNull(module);
         if (!File.Exists(path)) throw new StateDictFormatException($"{path}: state-dict file not found.");
+        TorchPickleInspector.Inspect(path); // refuses unknown globals and tensors larger than their storage, before PyBridge
         var loaded = new Dictionary<string, bool>();
         try
         {
             module.load_py(path, strict, null, loaded);
         }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or InvalidDataException or NotImplementedException or NotSupportedException or KeyNotFoundException or InvalidCastException)
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or InvalidDataException or NotImplementedException or NotSupportedException
+                                      or KeyNotFoundException or InvalidCastException or Razorvine.Pickle.PickleException)
         {
             throw new StateDictFormatException($"{path}: cannot load into {module.GetType().Name}: {e.Message}", e);
         }
@@ -56,6 +59,7 @@ public static class StateDictFiles
     public static Dictionary<string, Tensor> Read(string path)
     {
         if (!File.Exists(path)) throw new StateDictFormatException($"{path}: state-dict file not found.");
+        TorchPickleInspector.Inspect(path); // refuses unknown globals and tensors larger than their storage, before PyBridge
         Hashtable table;
         try
         {

@@ -19,16 +19,20 @@ public static class TorchSharpStateDict
     }
 
     /// <summary>Loads bytes from <see cref="Save"/> into a module of the same architecture (strict).</summary>
+    /// <exception cref="StateDictFormatException">The bytes are not a well-formed model state (checked before any allocation).</exception>
     public static void Load(nn.Module module, byte[] bytes)
     {
         ArgumentNullException.ThrowIfNull(module);
+        Validate(bytes);
         using var reader = new BinaryReader(new MemoryStream(bytes, writable: false));
         module.load(reader, strict: true);
     }
 
     /// <summary>Reads bytes from <see cref="Save"/> into name → tensor (CPU). The caller owns the tensors.</summary>
+    /// <exception cref="StateDictFormatException">The bytes are not a well-formed model state (checked before any allocation).</exception>
     public static Dictionary<string, Tensor> Read(byte[] bytes)
     {
+        Validate(bytes);
         using var reader = new BinaryReader(new MemoryStream(bytes, writable: false));
         var count = DecodeLeb128(reader);
         var result = new Dictionary<string, Tensor>((int)count);
@@ -38,6 +42,19 @@ public static class TorchSharpStateDict
             result[name] = TensorExtensionMethods.Load(reader, skip: false);
         }
         return result;
+    }
+
+    private static void Validate(byte[] bytes)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        try
+        {
+            TorchSharpStateFormat.ValidateModelState(bytes);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new StateDictFormatException("model state: " + e.Message, e);
+        }
     }
 
     // TorchSharp writes the entry count as unsigned LEB128 (its codec class is internal).

@@ -60,6 +60,9 @@ public sealed class LabelledPatchProducer : IPatchProducer
     {
         string labelPath = _catalog.LabelPathOf(volume.Id);
         var paths = _catalog.ChannelPathsOf(volume.Id);
+        var budget = _preprocessor.Options.Budget;
+        foreach (var p in paths) budget.CheckFile(p); // before the voxels are allocated
+        budget.CheckFile(labelPath);
         var images = paths.Select(p => NiftiReader.Read(p).Volume).ToList();
         var labels = NiftiReader.Read(labelPath).Volume;
         for (int c = 0; c < images.Count; c++)

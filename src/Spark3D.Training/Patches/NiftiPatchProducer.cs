@@ -42,13 +42,14 @@ public sealed class NiftiPatchProducer : IPatchProducer, IDisposable
     /// <summary>Reads and preprocesses one file, rejecting volumes that cannot give a meaningful patch.</summary>
     public Volume Load(string path)
     {
+        _preprocessor.Options.Budget.CheckFile(path); // before the voxels are allocated
         var image = NiftiReader.Read(path).Volume;
         _cutter.CheckExtent(path, image.Shape, "the image");
         Volume processed;
         PreprocessRecord record;
         try
         {
-            (processed, record) = _preprocessor.Process(image);
+            (processed, record) = _preprocessor.Process(image, path);
         }
         catch (NonFiniteVoxelsException e)
         {

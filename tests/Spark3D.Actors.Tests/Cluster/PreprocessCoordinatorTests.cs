@@ -103,21 +103,25 @@ public sealed class PreprocessCoordinatorTests : TestKit
 
         coordinator.Tell(new RequestWork(W1, 2), w1);
         var lease1 = w1.ExpectMsg<WorkGranted>();
+        WorkGranted? lease2 = null;
         AwaitAssert(
             () =>
             {
                 coordinator.Tell(new RequestWork(W2, 2), w2);
-                Assert.Equal(2, w2.ExpectMsg<WorkGranted>().Items.Count);
+                lease2 = w2.ExpectMsg<WorkGranted>();
+                Assert.Equal(2, lease2.Items.Count);
             },
             TimeSpan.FromSeconds(5),
             TimeSpan.FromMilliseconds(150));
+        var other = lease2!.LeaseId;
 
-        // The slow first holder reports a; the new holder then reports a again (its run was redundant) and finishes b.
+        // The slow first holder reports a under its timed-out lease (still accepted: the item is not finished); the new
+        // holder then reports a again (its run was redundant) and finishes b.
         coordinator.Tell(new WorkCompleted("a", lease1.LeaseId, W1, "a.out", "ha", ""), w1);
-        coordinator.Tell(new WorkCompleted("a", "other", W2, "a.out", "ha", ""), w2);
-        coordinator.Tell(new WorkFailed("b", "other", W2, "bad magic"), w2);
-        coordinator.Tell(new WorkCompleted("b", "other", W2, "b.out", "hb", ""), w2);
-        coordinator.Tell(new WorkCompleted("zzz", "other", W2, "z.out", "hz", ""), w2);
+        coordinator.Tell(new WorkCompleted("a", other, W2, "a.out", "ha", ""), w2);
+        coordinator.Tell(new WorkFailed("b", other, W2, "bad magic"), w2);
+        coordinator.Tell(new WorkCompleted("b", other, W2, "b.out", "hb", ""), w2);
+        coordinator.Tell(new WorkCompleted("zzz", other, W2, "z.out", "hz", ""), w2);
 
         // The summary is taken when the last item finishes (after b's failure); b's late success is a duplicate too.
         var summary = waiter.ExpectMsg<JobSummary>();
@@ -140,6 +144,69 @@ public sealed class PreprocessCoordinatorTests : TestKit
         Assert.Equal(["a", "b"], entries.Select(e => e.Id));
         Assert.Equal((W1, true, "ha"), (entries[0].Node, entries[0].Succeeded, entries[0].ContentHash));
         Assert.Equal((false, "bad magic"), (entries[1].Succeeded, entries[1].Reason));
+    }
+
+    [Fact]
+    public void Results_without_a_matching_lease_or_with_a_path_outside_the_output_are_ignored_and_counted()
+    {
+        using var metrics = new ClusterMetrics();
+        using var rejected = new RejectionRecorder(metrics);
+        using var journal = new JsonLinesWorkJournal(JournalPath);
+        var coordinator = Sys.ActorOf(PreprocessCoordinator.Props(Items("a", "b"), journal, FastLeases with { LeaseTimeout = TimeSpan.FromMinutes(1) }, metrics));
+        var w1 = CreateTestProbe();
+        var w2 = CreateTestProbe();
+        coordinator.Tell(new RequestWork(W1, 1), w1);
+        var leaseA = w1.ExpectMsg<WorkGranted>();
+        Assert.Equal("a", Assert.Single(leaseA.Items).Id);
+        Assert.Matches("^[0-9a-f]{32}$", leaseA.LeaseId);
+        coordinator.Tell(new RequestWork(W2, 1), w2);
+        var leaseB = w2.ExpectMsg<WorkGranted>();
+
+        coordinator.Tell(new WorkCompleted("a", "guessed", W1, "a.out", "h", ""), w1);          // lease never granted
+        coordinator.Tell(new WorkCompleted("a", leaseA.LeaseId, W2, "a.out", "h", ""), w2);     // another node's lease
+        coordinator.Tell(new WorkFailed("a", leaseB.LeaseId, W2, "forged"), w2);               // a lease for another item
+        coordinator.Tell(new WorkCompleted("a", leaseA.LeaseId, W1, "../../etc/cron.d/x", "h", ""), w1);
+        coordinator.Tell(new WorkCompleted("a", leaseA.LeaseId, W1, "/etc/passwd", "h", ""), w1);
+        coordinator.Tell(new WorkCompleted("nope", leaseA.LeaseId, W1, "n.out", "h", ""), w1);
+        coordinator.Tell(GetClusterStatus.Instance, TestActor);
+        var status = ExpectMsg<ClusterStatus>();
+        Assert.Equal((0, 0, 2), (status.Done, status.Failed, status.Leased));
+        Assert.Empty(journal.Load());
+        Assert.Equal(3, rejected.Count("result", "lease-mismatch"));
+        Assert.Equal(2, rejected.Count("result", "path-outside-output"));
+        Assert.Equal(1, rejected.Count("result", "unknown-item"));
+
+        // The holders' own results still count.
+        coordinator.Tell(new WorkCompleted("a", leaseA.LeaseId, W1, "sub/a.out", "ha", ""), w1);
+        coordinator.Tell(new WorkFailed("b", leaseB.LeaseId, W2, "bad magic"), w2);
+        coordinator.Tell(AwaitCompletion.Instance, TestActor);
+        var summary = ExpectMsg<JobSummary>();
+        Assert.Equal((1, 1), (summary.Done, summary.Failed));
+        Assert.Equal("sub/a.out", journal.Load().Single(e => e.Id == "a").OutputPath);
+    }
+
+    [Theory]
+    [InlineData("a.s3d", true)]
+    [InlineData("sub/dir/a.s3d", true)]
+    [InlineData("a..b.s3d", true)]
+    [InlineData("", false)]
+    [InlineData("../a.s3d", false)]
+    [InlineData("sub/../../a.s3d", false)]
+    [InlineData("sub\\..\\..\\a.s3d", false)]
+    [InlineData("/abs/a.s3d", false)]
+    [InlineData("\\\\server\\share\\a", false)]
+    [InlineData("C:\\a.s3d", false)]
+    [InlineData("sub//a.s3d", false)]
+    [InlineData("./a.s3d", false)]
+    [InlineData("a\u0000.s3d", false)]
+    public void Output_paths_must_stay_inside_the_output_folder(string path, bool confined)
+    {
+        Assert.Equal(confined, ResultPaths.Problem(path) is null);
+        if (confined)
+        {
+            var root = Path.GetFullPath(_dir) + Path.DirectorySeparatorChar;
+            Assert.StartsWith(root, Path.GetFullPath(Path.Combine(root, path)), StringComparison.Ordinal);
+        }
     }
 
     [Fact]

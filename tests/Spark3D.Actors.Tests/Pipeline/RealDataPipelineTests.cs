@@ -59,6 +59,7 @@ public class RealDataPipelineTests
         fx.WriteBytes("raw/garbage.nii", Enumerable.Range(0, 400).Select(i => (byte)(i * 13)).ToArray());
         fx.WriteNifti("raw/nan.nii", DataFixture.Filled(new Shape3(12, 12, 12), _ => float.NaN));
         fx.WriteNifti("raw/one.nii", DataFixture.Filled(new Shape3(1, 1, 1), _ => 1f));
+        fx.WriteNifti("raw/huge-grid.nii.gz", DataFixture.CoarseCube(12, 120)); // resamples to 1440³: over the voxel budget
         var catalog = NiftiFolderCatalog.Open(Path.Combine(fx.Root, "raw"));
         using var producer = new NiftiPatchProducer(new PatchProducerOptions(Patch), PreprocessOptions.Default);
         Directory.CreateDirectory(Path.Combine(fx.Root, "run"));
@@ -70,7 +71,9 @@ public class RealDataPipelineTests
         Assert.Equal(0, result.ExitCode);
         Assert.Equal(10, result.Step);
         var report = QuarantineLog.Read(Path.Combine(fx.Root, "run", "quarantine.jsonl")).ToDictionary(e => e.Id);
-        Assert.Equal(["garbage", "nan", "one", "zero"], report.Keys.Order(StringComparer.Ordinal).ToArray());
+        Assert.Equal(["garbage", "huge-grid", "nan", "one", "zero"], report.Keys.Order(StringComparer.Ordinal).ToArray());
+        Assert.Contains("1440×1440×1440 = 2,985,984,000 voxels exceeds the voxel budget", report["huge-grid"].Reason, StringComparison.Ordinal);
+        Assert.Contains("spark3d.preprocess.max-volume-voxels", report["huge-grid"].Reason, StringComparison.Ordinal);
         Assert.Contains("NaN", report["nan"].Reason, StringComparison.Ordinal);
         Assert.Contains("1×1×1", report["one"].Reason, StringComparison.Ordinal);
         Assert.All(report.Values, e => Assert.Equal(1, e.Attempts));

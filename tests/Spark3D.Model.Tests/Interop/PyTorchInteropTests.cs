@@ -63,6 +63,11 @@ public class PyTorchInteropTests
             Assert.Equal("float32", seen[name].Dtype);
             AssertMatches(seen[name], t, name);
         }
+
+        // Our own export passes the pickle inspector on the way back in.
+        var back = StateDictFiles.Read(file);
+        Assert.Equal(ours.Count, back.Count);
+        foreach (var t in back.Values) t.Dispose();
     }
 
     [Fact]
@@ -83,6 +88,55 @@ public class PyTorchInteropTests
         var dict = StateDictFiles.Read(file);
         Assert.Equal(spec.Keys.OrderBy(k => k), dict.Keys.OrderBy(k => k));
         foreach (var (name, t) in dict) AssertMatches(written[name], t, name);
+    }
+
+    [Fact]
+    public void A_pickle_naming_os_system_is_refused_with_a_typed_error_and_nothing_runs()
+    {
+        using var dir = new TempDir();
+        var file = Path.Combine(dir.Path, "runs-a-command.pt");
+        var marker = Path.Combine(dir.Path, "it-ran");
+        Python("hostile", file, "global", marker);
+
+        using var net = TestNets.Create(44);
+        foreach (var e in new[]
+                 {
+                     Assert.Throws<StateDictFormatException>(() => StateDictFiles.Import(net, file, strict: false)),
+                     Assert.Throws<StateDictFormatException>(() => StateDictFiles.Read(file)),
+                 })
+        {
+            Assert.Contains(file, e.Message, StringComparison.Ordinal);
+            Assert.Contains("unknown global 'posix.system'", e.Message, StringComparison.Ordinal);
+        }
+        Assert.False(File.Exists(marker));
+    }
+
+    [Fact]
+    public void A_tensor_declaring_more_elements_than_its_storage_is_refused_before_it_is_allocated()
+    {
+        using var dir = new TempDir();
+        var file = Path.Combine(dir.Path, "huge.pt");
+        Python("hostile", file, "huge", Path.Combine(dir.Path, "unused"));
+
+        using var net = TestNets.Create(45);
+        var e = Assert.Throws<StateDictFormatException>(() => StateDictFiles.Import(net, file, strict: false));
+        Assert.Contains(file, e.Message, StringComparison.Ordinal);
+        Assert.Contains("shape [1048576, 1048576, 1024]", e.Message, StringComparison.Ordinal);
+        Assert.Contains("needs 1,125,899,906,842,624 elements, storage", e.Message, StringComparison.Ordinal);
+        Assert.Contains("holds 4", e.Message, StringComparison.Ordinal);
+        Assert.Throws<StateDictFormatException>(() => StateDictFiles.Read(file));
+    }
+
+    [Fact]
+    public void Files_that_are_not_torch_zips_are_a_typed_error()
+    {
+        using var dir = new TempDir();
+        var text = Path.Combine(dir.Path, "text.pt");
+        File.WriteAllText(text, "not a zip");
+        Assert.Contains(text, Assert.Throws<StateDictFormatException>(() => StateDictFiles.Read(text)).Message);
+        var noPickle = Path.Combine(dir.Path, "empty.pt");
+        using (var zip = System.IO.Compression.ZipFile.Open(noPickle, System.IO.Compression.ZipArchiveMode.Create)) zip.CreateEntry("x/version");
+        Assert.Contains("no data.pkl", Assert.Throws<StateDictFormatException>(() => StateDictFiles.Read(noPickle)).Message);
     }
 
     [Fact]
