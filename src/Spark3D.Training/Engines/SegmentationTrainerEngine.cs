@@ -126,10 +126,18 @@ public sealed class SegmentationTrainerEngine : ITrainerEngine
                 using var scope = NewDisposeScope();
                 var s = patch.Shape;
                 var labels = patch.Labels ?? throw new InvalidOperationException("A validation patch has no label map.");
-                var x = tensor(patch.Voxels, [1, 1, s.Z, s.Y, s.X]).to(_device);
+                var x = tensor(patch.Voxels, [1, patch.Channels, s.Z, s.Y, s.X]).to(_device);
                 var y = tensor(labels.Select(l => (long)MathF.Round(l)).ToArray(), [1, s.Z, s.Y, s.X]).to(_device);
-                var logits = compute.forward(_precision.ToCompute(x));
-                dice.Add(logits.argmax(1), y);
+                var predicted = compute.forward(_precision.ToCompute(x)).argmax(1);
+                if (_options.IgnoreLabel is { } ignore)
+                {
+                    // Unannotated voxels count for no class (nnU-Net leaves them out of validation): both sides become
+                    // background there, which changes no foreground TP, FP or FN.
+                    var annotated = y.ne(ignore);
+                    y = where(annotated, y, zeros_like(y));
+                    predicted = where(annotated, predicted, zeros_like(predicted));
+                }
+                dice.Add(predicted, y);
             }
         }
         finally
