@@ -235,7 +235,8 @@ if [[ $stages == *" finetune "* ]]; then
       cp "$labelled/imagesTr/${case}_0000.nii.gz" "$images/$case.nii.gz"; cp "$labelled/labelsTr/$case.nii.gz" "$refs/"
     done
     timeout $(( $(left) - 15 )) "$app/spark3d" predict --model "$ft" --input "$images" --output "$run_root/pred" \
-      "${ts_opts[@]}" -D spark3d.model.device.device=$device 2>&1 | grep -v -E '^\[INFO\]' | tail -5
+      "${ts_opts[@]}" -D spark3d.model.device.device=$device \
+      -D spark3d.predict.test-time-mirroring=$([[ $device == cuda ]] && echo on || echo off) 2>&1 | grep -v -E '^\[INFO\]' | tail -5
     pred_rc=${PIPESTATUS[0]}
     "$app/spark3d" evaluate --pred "$run_root/pred" --ref "$refs" --no-hd95 --output "$run_root/eval" 2>&1 | tail -4
     row "predict + evaluate $device" "exit $pred_rc$( [[ -f $run_root/eval/summary.json ]] && "$python" -c 'import json,sys; s=json.load(open(sys.argv[1])); print(", mean Dice", s["foreground_mean"]["Dice"])' "$run_root/eval/summary.json")"
