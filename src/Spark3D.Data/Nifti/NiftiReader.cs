@@ -42,20 +42,26 @@ public static class NiftiReader
         var input = NiftiInput.OpenFile(headerPath, "file");
         try
         {
-            var header = ReadHeader(input, isPair => NiftiPaths.DataFileFor(headerPath, isPair));
-            if (header.IsPair)
-            {
-                input.Dispose();
-                if (!File.Exists(header.DataPath))
-                    throw new NiftiFormatException(header.DataPath, $"missing image file for header {headerPath} (expected .img or .img.gz next to it)");
-                input = NiftiInput.OpenFile(header.DataPath, "image file");
-            }
+            var header = ReadHeaderAndOpenData(headerPath, ref input);
             return ReadVolume(input, header, volumeIndex, timings, start);
         }
         finally
         {
             input.Dispose();
         }
+    }
+
+    /// <summary>Reads the header from <paramref name="input"/>; for an .hdr/.img pair, swaps <paramref name="input"/> for
+    /// the image file (the caller disposes whichever is open).</summary>
+    private static NiftiHeader ReadHeaderAndOpenData(string headerPath, ref NiftiInput input)
+    {
+        var header = ReadHeader(input, isPair => NiftiPaths.DataFileFor(headerPath, isPair));
+        if (!header.IsPair) return header;
+        input.Dispose();
+        if (!File.Exists(header.DataPath))
+            throw new NiftiFormatException(header.DataPath, $"missing image file for header {headerPath} (expected .img or .img.gz next to it)");
+        input = NiftiInput.OpenFile(header.DataPath, "image file");
+        return header;
     }
 
     /// <summary>
@@ -69,14 +75,7 @@ public static class NiftiReader
         var input = NiftiInput.OpenFile(headerPath, "file");
         try
         {
-            var header = ReadHeader(input, isPair => NiftiPaths.DataFileFor(headerPath, isPair));
-            if (header.IsPair)
-            {
-                input.Dispose();
-                if (!File.Exists(header.DataPath))
-                    throw new NiftiFormatException(header.DataPath, $"missing image file for header {headerPath} (expected .img or .img.gz next to it)");
-                input = NiftiInput.OpenFile(header.DataPath, "image file");
-            }
+            var header = ReadHeaderAndOpenData(headerPath, ref input);
             var images = new List<NiftiImage>();
             for (int v = 0; v < header.VolumeCount; v++) images.Add(ReadVolume(input, header, v, null, 0));
             return images;
@@ -217,14 +216,7 @@ public static class NiftiReader
         byte[]? buffer = null;
         try
         {
-            var header = ReadHeader(input, isPair => NiftiPaths.DataFileFor(headerPath, isPair));
-            if (header.IsPair)
-            {
-                input.Dispose();
-                if (!File.Exists(header.DataPath))
-                    throw new NiftiFormatException(header.DataPath, $"missing image file for header {headerPath} (expected .img or .img.gz next to it)");
-                input = NiftiInput.OpenFile(header.DataPath, "image file");
-            }
+            var header = ReadHeaderAndOpenData(headerPath, ref input);
             long voxels = SeekToVolume(input, header, volumeIndex);
             int size = header.BytesPerVoxel;
             long bytes = voxels * size;
