@@ -25,7 +25,7 @@ internal static class CacheDtypeBench
     {
         int phantoms = BenchArgs.Int(args, "--phantoms", 12), steps = BenchArgs.Int(args, "--steps", 100), patch = BenchArgs.Int(args, "--patch", 32);
         int crops = BenchArgs.Int(args, "--crops", 12);
-        string root = RepoRoot();
+        string root = RepositoryRoot.Find();
         string spark3d = Path.Combine(root, "src/Spark3D.Host/bin/Release/net10.0/spark3d.dll");
         if (!File.Exists(spark3d)) { Console.Error.WriteLine($"{spark3d} not found: dotnet build Spark3D.sln -c Release first"); return 2; }
         string work = Directory.CreateTempSubdirectory("spark3d-cache-dtype-").FullName;
@@ -126,7 +126,7 @@ internal static class CacheDtypeBench
         foreach (string cache in caches)
         {
             var r = results[cache];
-            Console.WriteLine(F($"| {Path.GetFileName(cache)} | {new FileInfo(Path.Combine(cache, name)).Length / 1e6:F1} | {Median(r.Select(x => x.C160)):F1} | {Median(r.Select(x => x.C64)):F0} | {Median(r.Select(x => x.Whole)):F0} |"));
+            Console.WriteLine(F($"| {Path.GetFileName(cache)} | {new FileInfo(Path.Combine(cache, name)).Length / 1e6:F1} | {Median.Of(r.Select(x => x.C160)):F1} | {Median.Of(r.Select(x => x.C64)):F0} | {Median.Of(r.Select(x => x.Whole)):F0} |"));
         }
     }
 
@@ -205,19 +205,6 @@ internal static class CacheDtypeBench
         if (p.ExitCode != 0) throw new InvalidOperationException($"spark3d {string.Join(' ', args)} failed ({p.ExitCode}): {err.Result}");
         var t = File.ReadAllText(timeFile).Trim().Split('\n')[^1].Split(' ').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
         return (t[0], t[1] + t[2], stdout);
-    }
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var v = values.Order().ToList();
-        return v.Count % 2 == 1 ? v[v.Count / 2] : (v[v.Count / 2 - 1] + v[v.Count / 2]) / 2;
-    }
-
-    private static string RepoRoot()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-            if (File.Exists(Path.Combine(d.FullName, "Spark3D.sln"))) return d.FullName;
-        throw new InvalidOperationException("Spark3D.sln not found above " + AppContext.BaseDirectory);
     }
 
     private static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);

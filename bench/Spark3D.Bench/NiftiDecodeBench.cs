@@ -185,8 +185,8 @@ internal static class NiftiDecodeBench
                 Console.WriteLine($"{Label(file),-46} nibabel cannot decode it ({error}); not compared");
                 continue;
             }
-            var o = new Timing(Median(ours[file].Select(t => t.Cpu)), Median(ours[file].Select(t => t.Wall)));
-            var n = new Timing(Median(theirs[file].Select(t => t.Cpu)), Median(theirs[file].Select(t => t.Wall)));
+            var o = new Timing(Median.Of(ours[file].Select(t => t.Cpu)), Median.Of(ours[file].Select(t => t.Wall)));
+            var n = new Timing(Median.Of(theirs[file].Select(t => t.Cpu)), Median.Of(theirs[file].Select(t => t.Wall)));
             double mb = bytes / 1e6, ratio = n.Cpu / o.Cpu;
             compared++;
             sumOurs += o.Cpu;
@@ -207,12 +207,6 @@ internal static class NiftiDecodeBench
         file.StartsWith(Templates, StringComparison.Ordinal) || file.StartsWith(NibabelData, StringComparison.Ordinal);
 
     private static string Label(string file) => Path.GetFileName(file) + (IsReal(file) ? "" : " (plain)");
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var v = values.Order().ToList();
-        return v.Count % 2 == 1 ? v[v.Count / 2] : (v[v.Count / 2 - 1] + v[v.Count / 2]) / 2;
-    }
 
     internal static string FindUp(string relative)
     {

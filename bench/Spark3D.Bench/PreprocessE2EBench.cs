@@ -42,7 +42,7 @@ internal static class PreprocessE2EBench
         string set = BenchArgs.String(args, "--set", "mricron");
         var jobs = BenchArgs.String(args, "--jobs", "1," + Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture))
             .Split(',').Select(j => int.Parse(j, CultureInfo.InvariantCulture)).Distinct().ToList();
-        string root = RepoRoot();
+        string root = RepositoryRoot.Find();
         string spark3d = BenchArgs.String(args, "--spark3d", Path.Combine(root, "src/Spark3D.Host/bin/Release/net10.0/spark3d.dll"));
         string script = Path.Combine(root, "bench/python/preprocess_e2e.py");
         string? baseline = BenchArgs.String(args, "--baseline", "") is { Length: > 0 } b ? b : null;
@@ -124,20 +124,20 @@ internal static class PreprocessE2EBench
         for (int r = 0; r < reps; r++)
             for (int k = 0; k < sides.Count; k++) sides[(r + k) % sides.Count](); // rotate who goes first
 
-        double oursWall = Median(ours.Select(o => o.Wall)), pyWall = Median(py.Select(p => p.Wall));
-        double pairRatio = Median(ours.Zip(py, (o, p) => p.Wall / o.Wall));
+        double oursWall = Median.Of(ours.Select(o => o.Wall)), pyWall = Median.Of(py.Select(p => p.Wall));
+        double pairRatio = Median.Of(ours.Zip(py, (o, p) => p.Wall / o.Wall));
         var (largestGrid, grids) = LargestGrid(files, oursOut);
-        double rss = Median(ours.Select(o => o.RssMb));
+        double rss = Median.Of(ours.Select(o => o.RssMb));
         Console.WriteLine();
         Console.WriteLine(F($"-j {jobs} (Python: {(jobs > 1 ? $"process pool of {jobs}" : "one process")}), load before {loadBefore}, after {BenchEnvironment.LoadAverage()}"));
         Console.WriteLine("| side | wall s | CPU s (user + sys) | sys s | peak RSS MB |");
         Console.WriteLine("|---|---|---|---|---|");
-        Console.WriteLine(F($"| spark3d preprocess | {oursWall:F3} | {Median(ours.Select(o => o.Cpu)):F3} | {Median(ours.Select(o => o.Sys)):F3} | {rss:F0} |"));
-        Console.WriteLine(F($"| Python (nibabel + scipy) | {pyWall:F3} | {Median(py.Select(p => p.Cpu)):F3} | {Median(py.Select(p => p.Sys)):F3} | {Median(py.Select(p => p.RssMb)):F0} |"));
+        Console.WriteLine(F($"| spark3d preprocess | {oursWall:F3} | {Median.Of(ours.Select(o => o.Cpu)):F3} | {Median.Of(ours.Select(o => o.Sys)):F3} | {rss:F0} |"));
+        Console.WriteLine(F($"| Python (nibabel + scipy) | {pyWall:F3} | {Median.Of(py.Select(p => p.Cpu)):F3} | {Median.Of(py.Select(p => p.Sys)):F3} | {Median.Of(py.Select(p => p.RssMb)):F0} |"));
         if (before.Count > 0)
         {
-            Console.WriteLine(F($"| before ({baseline}) | {Median(before.Select(o => o.Wall)):F3} | {Median(before.Select(o => o.Cpu)):F3} | {Median(before.Select(o => o.Sys)):F3} | {Median(before.Select(o => o.RssMb)):F0} |"));
-            Console.WriteLine(F($"before: {Median(before.Zip(py, (o, p) => p.Wall / o.Wall)):F2}x Python (median of paired ratios); now {Median(before.Select(o => o.Wall)) / oursWall:F2}x faster than before"));
+            Console.WriteLine(F($"| before ({baseline}) | {Median.Of(before.Select(o => o.Wall)):F3} | {Median.Of(before.Select(o => o.Cpu)):F3} | {Median.Of(before.Select(o => o.Sys)):F3} | {Median.Of(before.Select(o => o.RssMb)):F0} |"));
+            Console.WriteLine(F($"before: {Median.Of(before.Zip(py, (o, p) => p.Wall / o.Wall)):F2}x Python (median of paired ratios); now {Median.Of(before.Select(o => o.Wall)) / oursWall:F2}x faster than before"));
         }
         bool speedOk = pairRatio >= SpeedGoal, rssOk = rss <= RssGoal * largestGrid;
         Console.WriteLine(F($"speed-up (median of paired wall ratios): {pairRatio:F2}x (ratio of medians {pyWall / oursWall:F2}x; goal ≥ {SpeedGoal}x{(jobs == 1 && set == "mricron" ? speedOk ? " ok" : " MISS" : ", goal set on the mricron set at -j 1")})"));
@@ -155,8 +155,8 @@ internal static class PreprocessE2EBench
                           "into the crop/statistics/resample readers; start-up & rest = wall − total, i.e. runtime start, jemalloc re-exec, JIT, manifest):");
         Console.WriteLine("| " + string.Join(" | ", names.Append("start-up & rest")) + " |");
         Console.WriteLine("|" + string.Concat(Enumerable.Repeat("---|", names.Count + 1)));
-        double total = Median(perRun.Select(t => t["total"]));
-        Console.WriteLine("| " + string.Join(" | ", names.Select(n => F($"{Median(perRun.Select(t => t[n])):F3}")).Append(F($"{wall - total:F3}"))) + " |");
+        double total = Median.Of(perRun.Select(t => t["total"]));
+        Console.WriteLine("| " + string.Join(" | ", names.Select(n => F($"{Median.Of(perRun.Select(t => t[n])):F3}")).Append(F($"{wall - total:F3}"))) + " |");
     }
 
     private static Dictionary<string, double>? ParseTimings(string stdout)
@@ -253,19 +253,6 @@ internal static class PreprocessE2EBench
         if (p.ExitCode != 0) throw new InvalidOperationException($"{program} failed ({p.ExitCode}): {err.Result}\n{stdout}");
         var t = File.ReadAllText(timeFile).Trim().Split('\n')[^1].Split(' ').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
         return new RunResult(t[0], t[1], t[2], t[3] * 1024 / 1e6, stdout); // %M is KiB
-    }
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var v = values.Order().ToList();
-        return v.Count % 2 == 1 ? v[v.Count / 2] : (v[v.Count / 2 - 1] + v[v.Count / 2]) / 2;
-    }
-
-    private static string RepoRoot()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-            if (File.Exists(Path.Combine(d.FullName, "Spark3D.sln"))) return d.FullName;
-        throw new InvalidOperationException("Spark3D.sln not found above " + AppContext.BaseDirectory);
     }
 
     private static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
