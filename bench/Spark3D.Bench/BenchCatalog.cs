@@ -15,5 +15,6 @@ internal static class BenchCatalog
         ["pipeline-throughput"] = PipelineThroughputBench.Run,
         ["pipeline-rss"] = PipelineRssBench.Run,
         ["lowdata-prep"] = LowDataPrepBench.Run,
+        ["journal-fsync"] = JournalFsyncBench.Run,
     };
 }

@@ -4,9 +4,10 @@ using System.Text.Json;
 namespace Spark3D.Actors.Cluster;
 
 /// <summary>
-/// <see cref="IWorkJournal"/> as a JSON-lines file: one entry per line, appended and flushed per item.
-/// A torn last line (the process died mid-write) is cut off when the file is opened; any other malformed line is an
-/// error (<see cref="WorkJournalFormatException"/>). Flushes to the OS on every append (survives kill -9, not power loss).
+/// <see cref="IWorkJournal"/> as a JSON-lines file: one entry per line, appended and fsynced per item, so an appended
+/// entry survives kill -9 and a power loss (docs/cluster.md, "Journal durability").
+/// A torn last line (the process or the machine died mid-write) is cut off when the file is opened; any other
+/// malformed line is an error (<see cref="WorkJournalFormatException"/>).
 /// </summary>
 public sealed class JsonLinesWorkJournal : IWorkJournal, IDisposable
 {
@@ -80,7 +81,7 @@ public sealed class JsonLinesWorkJournal : IWorkJournal, IDisposable
         var line = JsonSerializer.SerializeToUtf8Bytes(entry, JsonOptions);
         _stream.Write(line);
         _stream.WriteByte((byte)'\n');
-        _stream.Flush();
+        _stream.Flush(flushToDisk: true);
     }
 
     /// <inheritdoc />

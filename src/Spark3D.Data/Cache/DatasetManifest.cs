@@ -6,7 +6,9 @@ namespace Spark3D.Data.Cache;
 /// <summary>
 /// The dataset manifest (<c>manifest.jsonl</c>): one JSON <see cref="ManifestEntry"/> per line, appended as volumes
 /// finish. Loading tolerates a torn last line (a crash mid-write); the torn bytes are cut off before the next append.
-/// Append is thread-safe and flushes each line. One writer process per manifest.
+/// Append is thread-safe and fsyncs each line before it returns (docs/cluster.md, "Journal durability"): a line that
+/// was appended survives a killed process and a power loss; at most the line being written is lost, and it shows up as
+/// a torn last line. One writer process per manifest.
 /// </summary>
 public sealed class DatasetManifest : IDisposable
 {
@@ -79,7 +81,7 @@ public sealed class DatasetManifest : IDisposable
         _latestByHash[e.ContentHash] = e;
     }
 
-    /// <summary>Appends one entry as a line and flushes it to the OS. Thread-safe.</summary>
+    /// <summary>Appends one entry as a line and fsyncs it (the line is on disk when this returns). Thread-safe.</summary>
     public void Append(ManifestEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
@@ -98,7 +100,8 @@ public sealed class DatasetManifest : IDisposable
                 _writer.Position = _validLength;
             }
             _writer.Write(line);
-            _writer.Flush();
+            // fsync per line: ~ms against hundreds of ms to build the volume it records (docs/cluster.md).
+            _writer.Flush(flushToDisk: true);
             _validLength += line.Length;
             Add(entry);
         }

@@ -40,6 +40,27 @@ public sealed class JsonLinesWorkJournalTests : IDisposable
     }
 
     [Fact]
+    public void A_power_loss_tail_of_zero_bytes_is_cut_and_the_fsynced_entries_survive()
+    {
+        // After a power loss the file can be longer than what reached the disk: the tail reads as zero bytes.
+        var at = DateTime.UtcNow;
+        using (var journal = new JsonLinesWorkJournal(JournalPath))
+        {
+            journal.Append(new WorkJournalEntry("a", true, "a.out", "ab", "", null, "n", at));
+        }
+
+        using (var f = new FileStream(JournalPath, FileMode.Append))
+        {
+            f.Write(new byte[300]);
+        }
+
+        using var reopened = new JsonLinesWorkJournal(JournalPath);
+        Assert.Equal(["a"], reopened.Load().Select(e => e.Id));
+        reopened.Append(new WorkJournalEntry("b", true, "b.out", "bc", "", null, "n", at));
+        Assert.Equal(["a", "b"], reopened.Load().Select(e => e.Id));
+    }
+
+    [Fact]
     public void A_malformed_middle_line_names_file_and_line()
     {
         Directory.CreateDirectory(Path.GetDirectoryName(JournalPath)!);

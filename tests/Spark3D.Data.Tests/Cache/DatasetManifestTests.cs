@@ -97,6 +97,27 @@ public class DatasetManifestTests
     }
 
     [Fact]
+    public void A_power_loss_tail_of_zero_bytes_is_a_torn_line_and_the_fsynced_lines_survive()
+    {
+        // After a power loss the file can be longer than what reached the disk: the tail reads as zero bytes.
+        using var dir = new TempDirectory();
+        string path = dir.File("m.jsonl");
+        using (var m = DatasetManifest.Load(path))
+        {
+            m.Append(Entry("a", "h1"));
+            m.Append(Entry("b", "h2"));
+        }
+        using (var f = new FileStream(path, FileMode.Append)) f.Write(new byte[300]);
+        var torn = DatasetManifest.Load(path);
+        Assert.True(torn.HadTornLine);
+        Assert.Equal(new[] { "a", "b" }, torn.Entries.Select(e => e.Id));
+        using (var m = DatasetManifest.Load(path)) m.Append(Entry("c", "h3"));
+        var back = DatasetManifest.Load(path);
+        Assert.False(back.HadTornLine);
+        Assert.Equal(new[] { "a", "b", "c" }, back.Entries.Select(e => e.Id));
+    }
+
+    [Fact]
     public void A_bad_line_in_the_middle_is_a_typed_error_with_the_line_number()
     {
         using var dir = new TempDirectory();
