@@ -60,6 +60,19 @@ public sealed class ExitCodeTests
         Assert.Contains("cannot start on 192.0.2.1:0", err, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Node_that_no_coordinator_answers_exits_5_after_the_registration_timeout_and_says_why()
+    {
+        // Nothing listens on the seed: the worker must not wait forever (spark3d.cluster.registration-timeout).
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var (code, _, err) = ConsoleCapture.RunWithError("node", "--role", "preprocess", "--seed", $"127.0.0.1:{Spark3DProcess.FreePort()}",
+            "-D", "spark3d.cluster.registration-timeout=2s", "-D", "spark3d.telemetry.prometheus.enabled=off");
+        Assert.Equal(5, code);
+        Assert.Contains("no coordinator answered", err, StringComparison.Ordinal);
+        Assert.Contains("exit code 5", err, StringComparison.Ordinal);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"took {clock.Elapsed}");
+    }
+
     private sealed class TempFolder : IDisposable
     {
         public string Path { get; } = Directory.CreateTempSubdirectory("s3d-exit-").FullName;

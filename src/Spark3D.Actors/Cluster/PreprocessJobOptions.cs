@@ -18,6 +18,12 @@ public sealed record PreprocessJobOptions
     /// <summary>How often a worker repeats <see cref="RegisterWorker"/> until the coordinator answers.</summary>
     public TimeSpan RegistrationRetryInterval { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// A worker that has had no <see cref="WorkerRegistered"/> this long after it started stops (the host exits with
+    /// code 5): a coordinator that is not running, or a wrong seed, must not keep a worker waiting forever.
+    /// </summary>
+    public TimeSpan RegistrationTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary>How long a worker waits after <see cref="NoWorkYet"/> before asking again.</summary>
     public TimeSpan NoWorkRetryInterval { get; init; } = TimeSpan.FromSeconds(1);
 
@@ -50,9 +56,10 @@ public sealed record PreprocessJobOptions
             throw new ArgumentException($"worker parallelism must be >= 0, got {WorkerParallelism}", nameof(WorkerParallelism));
         }
 
-        if (RegistrationRetryInterval <= TimeSpan.Zero || NoWorkRetryInterval <= TimeSpan.Zero || RequestTimeout <= TimeSpan.Zero)
+        if (RegistrationRetryInterval <= TimeSpan.Zero || NoWorkRetryInterval <= TimeSpan.Zero || RequestTimeout <= TimeSpan.Zero
+            || RegistrationTimeout <= TimeSpan.Zero)
         {
-            throw new ArgumentException("worker retry intervals and request timeout must be positive");
+            throw new ArgumentException("worker retry intervals, registration timeout and request timeout must be positive");
         }
     }
 }

@@ -9,12 +9,16 @@ namespace Spark3D.Actors.Cluster;
 /// Pulls volumes from the <see cref="PreprocessCoordinator"/> (through its singleton proxy) and keeps
 /// <see cref="PreprocessJobOptions.EffectiveParallelism"/> jobs in flight. Each <see cref="IVolumeJob.Run"/> runs on
 /// its own long-running thread, never on an actor dispatcher thread, so cluster heartbeats and this actor stay
-/// responsive; results come back with PipeTo. Registration is retried until the coordinator answers.
+/// responsive; results come back with PipeTo. Registration is retried until the coordinator answers, for at most
+/// <see cref="PreprocessJobOptions.RegistrationTimeout"/>; then the worker stops (outcome not AllWorkDone). Once
+/// registered, a coordinator that goes away ends the worker through cluster membership (the split-brain resolver
+/// removes the unreachable node, or this one): so a worker never waits forever.
 /// </summary>
 public sealed class PreprocessWorker : ReceiveActor, IWithTimers
 {
     private const string RegisterTimer = "register";
     private const string RequestTimer = "request";
+    private const string RegistrationDeadlineTimer = "registration-deadline";
     private const int RegistrationWarnEvery = 15;
 
     private readonly IActorRef _coordinator;
@@ -63,6 +67,7 @@ public sealed class PreprocessWorker : ReceiveActor, IWithTimers
         AkkaCluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.MemberRemoved), typeof(ClusterEvent.MemberLeft));
         SendRegistration();
         Timers.StartPeriodicTimer(RegisterTimer, RetryRegistration.Instance, _options.RegistrationRetryInterval);
+        Timers.StartSingleTimer(RegistrationDeadlineTimer, RegistrationDeadline.Instance, _options.RegistrationTimeout);
     }
 
     /// <inheritdoc />
@@ -83,6 +88,10 @@ public sealed class PreprocessWorker : ReceiveActor, IWithTimers
     private void Registering()
     {
         Receive<RetryRegistration>(_ => SendRegistration());
+        Receive<RegistrationDeadline>(_ => StopPulling(new WorkerOutcome(
+            false,
+            $"no coordinator answered {_registrationAttempts} registration attempts within {_options.RegistrationTimeout} " +
+            "(registration-timeout): is it running, and is the seed its address?")));
         Receive<WorkerRegistered>(m =>
         {
             _log.Info("Registered with coordinator at {0}; parallelism {1}", m.CoordinatorAddress, _parallelism);
@@ -100,6 +109,7 @@ public sealed class PreprocessWorker : ReceiveActor, IWithTimers
     {
         _registered = true;
         Timers.Cancel(RegisterTimer);
+        Timers.Cancel(RegistrationDeadlineTimer);
         Become(Active);
         RequestMore();
     }
@@ -120,6 +130,7 @@ public sealed class PreprocessWorker : ReceiveActor, IWithTimers
         });
         Receive<WorkerRegistered>(_ => { });
         Receive<RetryRegistration>(_ => { });
+        Receive<RegistrationDeadline>(_ => { });
         Common();
     }
 
@@ -130,6 +141,7 @@ public sealed class PreprocessWorker : ReceiveActor, IWithTimers
         Receive<RetryRequest>(_ => { });
         Receive<WorkerRegistered>(_ => { });
         Receive<RetryRegistration>(_ => { });
+        Receive<RegistrationDeadline>(_ => { });
         Common();
     }
 
@@ -300,5 +312,10 @@ public sealed class PreprocessWorker : ReceiveActor, IWithTimers
     private sealed class RetryRequest
     {
         public static readonly RetryRequest Instance = new();
+    }
+
+    private sealed class RegistrationDeadline
+    {
+        public static readonly RegistrationDeadline Instance = new();
     }
 }

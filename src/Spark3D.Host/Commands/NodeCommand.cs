@@ -9,8 +9,9 @@ namespace Spark3D.Host.Commands;
 /// <summary>
 /// `spark3d node --role preprocess --seed HOST:PORT [--port P] [--hostname H]`: joins a preprocessing cluster as a
 /// worker. The output folder and preprocessing settings come from the coordinator (<see cref="JobDescription"/>), so every
-/// node writes the same files. Exits 0 once the coordinator reports all work done, 5 when it went away first, 2 for bad
-/// arguments (<see cref="ExitCodes"/>).
+/// node writes the same files. Exits 0 once the coordinator reports all work done; 5 when it went away first (or never
+/// answered within spark3d.cluster.registration-timeout), with a message on stderr, and on Ctrl-C; 2 for bad arguments
+/// (<see cref="ExitCodes"/>).
 /// </summary>
 internal static class NodeCommand
 {
@@ -87,7 +88,12 @@ internal static class NodeCommand
                               (status is null ? "" : $"; this node: {status.Completed} ok, {status.Failed} failed") +
                               string.Create(System.Globalization.CultureInfo.InvariantCulture,
                                   $"; cpu {System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:0.00} s"));
-        return outcome.AllWorkDone ? ExitCodes.Success : ExitCodes.CoordinatorLost;
+        if (outcome.AllWorkDone) return ExitCodes.Success;
+        if (ct.IsCancellationRequested) return ExitCodes.CoordinatorLost; // Ctrl-C: the line above says "cancelled"
+        // The worker does not rejoin by itself: a restarted coordinator is a new cluster (docs/cluster.md, "Coordinator crashes").
+        Console.Error.WriteLine($"spark3d node: the coordinator is gone or never answered ({outcome.Reason}); exit code {ExitCodes.CoordinatorLost}. " +
+                                "Nothing finished is lost: start the coordinator again on the same output folder (it resumes from its journal), then this node.");
+        return ExitCodes.CoordinatorLost;
     }
 
     private static async Task FetchDescription(PreprocessWorkerNode worker, string seedAddress, TaskCompletionSource<JobDescription> target, CancellationToken ct)

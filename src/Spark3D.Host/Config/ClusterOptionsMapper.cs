@@ -66,6 +66,7 @@ public static class ClusterOptionsMapper
             RequestBatchSize = c.GetInt("request-batch-size"),
             WorkerParallelism = c.GetInt("worker-parallelism"),
             RegistrationRetryInterval = c.GetTimeSpan("registration-retry-interval"),
+            RegistrationTimeout = c.GetTimeSpan("registration-timeout"),
             NoWorkRetryInterval = c.GetTimeSpan("no-work-retry-interval"),
             RequestTimeout = c.GetTimeSpan("request-timeout"),
         };

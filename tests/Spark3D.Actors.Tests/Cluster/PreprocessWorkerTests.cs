@@ -69,6 +69,40 @@ public sealed class PreprocessWorkerTests : TestKit
     }
 
     [Fact]
+    public async Task A_worker_that_no_coordinator_answers_stops_after_the_registration_timeout_and_says_why()
+    {
+        var coordinator = CreateTestProbe();
+        var options = new PreprocessJobOptions
+        {
+            WorkerParallelism = 1,
+            RegistrationRetryInterval = TimeSpan.FromMilliseconds(200),
+            RegistrationTimeout = TimeSpan.FromSeconds(1),
+        };
+        var worker = Sys.ActorOf(PreprocessWorker.Props(coordinator, new ThrowingJob(), options));
+        var outcome = await worker.Ask<WorkerOutcome>(AwaitWorkerDone.Instance, TimeSpan.FromSeconds(5));
+        Assert.False(outcome.AllWorkDone);
+        Assert.Contains("no coordinator answered", outcome.Reason, StringComparison.Ordinal);
+        Assert.Contains("registration-timeout", outcome.Reason, StringComparison.Ordinal);
+        var registrations = coordinator.ReceiveWhile(TimeSpan.FromMilliseconds(500), m => m as RegisterWorker);
+        Assert.InRange(registrations.Count, 2, 10); // retried in the meantime, and no longer after the stop
+        coordinator.ExpectNoMsg(TimeSpan.FromMilliseconds(500));
+    }
+
+    [Fact]
+    public async Task A_registered_worker_is_not_stopped_by_the_registration_timeout()
+    {
+        var coordinator = CreateTestProbe();
+        var options = new PreprocessJobOptions { WorkerParallelism = 1, RegistrationTimeout = TimeSpan.FromMilliseconds(500) };
+        var worker = Sys.ActorOf(PreprocessWorker.Props(coordinator, new ThrowingJob(), options));
+        coordinator.ExpectMsg<RegisterWorker>();
+        coordinator.Reply(new WorkerRegistered("c"));
+        coordinator.ExpectMsg<RequestWork>();
+        await Task.Delay(1000);
+        var status = await worker.Ask<WorkerStatus>(GetWorkerStatus.Instance, TimeSpan.FromSeconds(3));
+        Assert.Equal((true, false), (status.Registered, status.Finished));
+    }
+
+    [Fact]
     public void A_throwing_job_is_reported_as_failed()
     {
         var coordinator = CreateTestProbe();
