@@ -49,7 +49,7 @@ public sealed class ClusterMetrics : IDisposable
 
     /// <summary>
     /// Counts a peer message the coordinator ignored. <paramref name="kind"/>: result, request or register;
-    /// <paramref name="reason"/>: lease-mismatch, node-mismatch, path-outside-output or unknown-item.
+    /// <paramref name="reason"/>: lease-mismatch, node-mismatch, not-a-member, path-outside-output or unknown-item.
     /// </summary>
     public void MessageRejected(string kind, string reason) =>
         _rejected.Add(1, new KeyValuePair<string, object?>("kind", kind), new KeyValuePair<string, object?>("reason", reason));

@@ -14,7 +14,7 @@ namespace Spark3D.Actors.Cluster;
 /// removed, ignores duplicate results, journals every finished item, and answers <see cref="AwaitCompletion"/> with a
 /// <see cref="JobSummary"/> once every item is done or failed.
 /// Peers are not trusted: a node is known by the address its messages come from, not the one it claims (a remote
-/// sender claiming another address is ignored); a result counts only under a lease granted to that node for that item
+/// sender claiming another address is ignored), and must be a member of this cluster; a result counts only under a lease granted to that node for that item
 /// (<see cref="WorkLedger"/>), and only with an output path inside the output folder (<see cref="ResultPaths"/>).
 /// What is ignored is logged and counted (<see cref="ClusterMetrics.MessageRejected"/>).
 /// </summary>
@@ -192,8 +192,9 @@ public sealed class PreprocessCoordinator : ReceiveActor, IWithTimers
 
     /// <summary>
     /// The node a message comes from: the sender's address when it is remote (and then the claimed address must be
-    /// that one), the claimed address when the sender is in this process (this node's own worker, or a test).
-    /// Null, logged and counted when a remote sender claims another node's address.
+    /// that one, and a member of this cluster), the claimed address when the sender is in this process (this node's
+    /// own worker, or a test). Null, logged and counted when a remote sender claims another node's address or is not a
+    /// member.
     /// </summary>
     private string? SenderNode(string claimed, string kind)
     {
@@ -204,15 +205,27 @@ public sealed class PreprocessCoordinator : ReceiveActor, IWithTimers
         }
 
         var actual = address.ToString();
-        if (string.Equals(actual, claimed, StringComparison.Ordinal))
+        if (!string.Equals(actual, claimed, StringComparison.Ordinal))
         {
-            return actual;
+            _log.Warning("A {0} from {1} claiming to be {2} ignored", kind, actual, claimed);
+            _metrics.MessageRejected(kind, "node-mismatch");
+            return null;
         }
 
-        _log.Warning("A {0} from {1} claiming to be {2} ignored", kind, actual, claimed);
-        _metrics.MessageRejected(kind, "node-mismatch");
-        return null;
+        // A worker of an earlier run of a restarted coordinator still sends to this address until it stops; leases
+        // granted to it would never be re-queued by membership events (it is in another cluster), only by timeout.
+        if (!IsMember(address))
+        {
+            _log.Warning("A {0} from {1}, which is not a member of this cluster, ignored", kind, actual);
+            _metrics.MessageRejected(kind, "not-a-member");
+            return null;
+        }
+
+        return actual;
     }
+
+    private bool IsMember(Akka.Actor.Address address) =>
+        _members.TryGetValue(address, out var known) && known.Member.Status is not (MemberStatus.Down or MemberStatus.Removed);
 
     private void OnLeaseCheck()
     {

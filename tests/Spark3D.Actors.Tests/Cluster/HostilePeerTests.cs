@@ -56,7 +56,7 @@ public sealed class HostilePeerTests : TestKit
     }
 
     [Fact]
-    public async Task A_peer_gets_work_only_for_itself_and_its_results_count_only_under_its_own_lease_and_inside_the_output()
+    public async Task Only_a_member_gets_work_only_for_itself_and_its_results_count_only_under_its_own_lease_and_inside_the_output()
     {
         using var metrics = new ClusterMetrics();
         using var rejected = new RejectionRecorder(metrics);
@@ -66,10 +66,25 @@ public sealed class HostilePeerTests : TestKit
         {
             using var journal = new JsonLinesWorkJournal(Path.Combine(dir, "journal.jsonl"));
             var items = new[] { new VolumeWorkItem("a", "/in/a"), new VolumeWorkItem("b", "/in/b") };
+            var self = ((ExtendedActorSystem)Sys).Provider.DefaultAddress;
+            Akka.Cluster.Cluster.Get(Sys).Join(self);
             var coordinator = Sys.ActorOf(PreprocessCoordinator.Props(items, journal, new PreprocessJobOptions { RequestBatchSize = 1 }, metrics), "coordinator");
-            using var peer = new Peer(newtonsoft: false);
+
+            // A peer that reaches the port but is no member of the cluster (e.g. a worker of an earlier coordinator run): no answer, counted.
+            using (var outsider = new Peer(newtonsoft: false))
+            {
+                var address = ((ExtendedActorSystem)outsider.System).Provider.DefaultAddress.ToString();
+                var selection = outsider.System.ActorSelection(coordinator.Path.ToStringWithAddress(self));
+                await Assert.ThrowsAsync<AskTimeoutException>(() => selection.Ask<WorkGranted>(new RequestWork(address, 1), TimeSpan.FromSeconds(2)));
+                Assert.Equal(1, rejected.Count("request", "not-a-member"));
+            }
+
+            using var peer = new Peer(newtonsoft: false, joining: self);
+            await AwaitAssertAsync(
+                () => Assert.Equal(2, Akka.Cluster.Cluster.Get(Sys).State.Members.Count(m => m.Status == Akka.Cluster.MemberStatus.Up)),
+                TimeSpan.FromSeconds(15));
             var peerAddress = ((ExtendedActorSystem)peer.System).Provider.DefaultAddress.ToString();
-            var remote = peer.System.ActorSelection(coordinator.Path.ToStringWithAddress(((ExtendedActorSystem)Sys).Provider.DefaultAddress));
+            var remote = peer.System.ActorSelection(coordinator.Path.ToStringWithAddress(self));
 
             // Claiming to be another node: no answer, counted.
             const string someoneElse = "akka.tcp://spark3d@10.9.9.9:4053";
@@ -121,14 +136,22 @@ public sealed class HostilePeerTests : TestKit
         }
     }
 
-    /// <summary>Another process's view, as a second system with remoting only (it never joins the cluster).</summary>
+    /// <summary>
+    /// Another process's view, as a second system: with remoting only (it never joins the cluster), or, given
+    /// <paramref name="joining"/>, a cluster member that joins that node (the same system name, as Akka requires).
+    /// </summary>
     private sealed class Peer : IDisposable
     {
-        public Peer(bool newtonsoft)
+        public Peer(bool newtonsoft, Address? joining = null)
         {
-            var text = "akka.actor.provider = remote\nakka.loglevel = WARNING\n"
+            var text = (joining is null ? "akka.actor.provider = remote\n" : "") + "akka.loglevel = WARNING\n"
                        + (newtonsoft ? "akka.actor.serializers.json = \"Akka.Serialization.NewtonSoftJsonSerializer, Akka\"\n" : "");
-            System = ActorSystem.Create("peer", ConfigurationFactory.ParseString(text).WithFallback(ClusterConfig.Build(new ClusterNodeOptions())));
+            var config = ConfigurationFactory.ParseString(text).WithFallback(ClusterConfig.Build(new ClusterNodeOptions()));
+            System = ActorSystem.Create(joining?.System ?? "peer", config);
+            if (joining is not null)
+            {
+                Akka.Cluster.Cluster.Get(System).Join(joining);
+            }
         }
 
         public ActorSystem System { get; }
