@@ -25,7 +25,7 @@ public static class ExitCodes
     /// <summary>Pre-training/fine-tuning: the run cannot continue consistently (the checkpoint's data cursor has another seed).</summary>
     public const int RunInconsistent = 4;
 
-    /// <summary>`spark3d node`: the coordinator went away before all work was done.</summary>
+    /// <summary>`spark3d node`: the coordinator went away before all work was done, or none answered within the registration timeout.</summary>
     public const int CoordinatorLost = 5;
 
     /// <summary>Cancelled with Ctrl-C (128 + SIGINT); rerunning resumes.</summary>
