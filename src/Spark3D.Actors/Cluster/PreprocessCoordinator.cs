@@ -14,8 +14,9 @@ namespace Spark3D.Actors.Cluster;
 /// removed, ignores duplicate results, journals every finished item, and answers <see cref="AwaitCompletion"/> with a
 /// <see cref="JobSummary"/> once every item is done or failed.
 /// Peers are not trusted: a node is known by the address its messages come from, not the one it claims (a remote
-/// sender claiming another address is ignored), and must be a member of this cluster; a result counts only under a lease granted to that node for that item
-/// (<see cref="WorkLedger"/>), and only with an output path inside the output folder (<see cref="ResultPaths"/>).
+/// sender claiming another address is ignored), and must be a member of this cluster; a result counts only under a
+/// lease granted to that node for that item (<see cref="WorkLedger"/>), and only with an output path inside the output
+/// folder (<see cref="ResultPaths"/>).
 /// What is ignored is logged and counted (<see cref="ClusterMetrics.MessageRejected"/>).
 /// </summary>
 public sealed class PreprocessCoordinator : ReceiveActor, IWithTimers

@@ -21,6 +21,10 @@ public sealed class PreprocessWorker : ReceiveActor, IWithTimers
     private const string RegistrationDeadlineTimer = "registration-deadline";
     private const int RegistrationWarnEvery = 15;
 
+    /// <summary>The outcome's reason when the worker stops without being told (its actor system shut down).</summary>
+    internal const string SystemStoppedReason =
+        "this node's actor system stopped (it was downed, e.g. by the split-brain resolver after losing the coordinator)";
+
     private readonly IActorRef _coordinator;
     private readonly IVolumeJob _job;
     private readonly PreprocessJobOptions _options;
@@ -77,7 +81,7 @@ public sealed class PreprocessWorker : ReceiveActor, IWithTimers
         _cts.Cancel();
         if (_outcome is null)
         {
-            var outcome = new WorkerOutcome(false, "worker stopped");
+            var outcome = new WorkerOutcome(false, SystemStoppedReason);
             foreach (var waiter in _doneWaiters)
             {
                 waiter.Tell(outcome);

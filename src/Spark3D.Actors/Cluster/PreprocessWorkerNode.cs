@@ -38,9 +38,6 @@ public sealed class PreprocessWorkerNode : IAsyncDisposable
     {
         var ask = Worker.Ask<WorkerOutcome>(AwaitWorkerDone.Instance, Timeout.InfiniteTimeSpan);
         var first = await Task.WhenAny(ask, System.WhenTerminated).ConfigureAwait(false);
-        // The system ends on its own when this node was downed: the split-brain resolver, after losing the coordinator.
-        return first == ask
-            ? await ask.ConfigureAwait(false)
-            : new WorkerOutcome(false, "this node's actor system stopped (it was downed, e.g. by the split-brain resolver after losing the coordinator)");
+        return first == ask ? await ask.ConfigureAwait(false) : new WorkerOutcome(false, PreprocessWorker.SystemStoppedReason);
     }
 }
