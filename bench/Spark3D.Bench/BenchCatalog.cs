@@ -14,7 +14,6 @@ internal static class BenchCatalog
         ["cluster-scaling"] = ClusterScalingBench.Run,
         ["pipeline-throughput"] = PipelineThroughputBench.Run,
         ["pipeline-rss"] = PipelineRssBench.Run,
-        ["lowdata-prep"] = LowDataPrepBench.Run,
         ["journal-fsync"] = JournalFsyncBench.Run,
     };
 }
