@@ -89,6 +89,15 @@ public static partial class VolumeSourceScanner
         return sources.Select(s => byId.GetValueOrDefault(s.Id, s)).ToList();
     }
 
+    /// <summary>The case an nnU-Net image id names: the id without its NIfTI extension and its <c>_000C</c> channel suffix
+    /// (an id without a suffix is its own case).</summary>
+    public static string CaseOf(string id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        string stem = VolumeIds.StripNiftiExtension(id);
+        return ChannelSuffix().Match(stem) is { Success: true } m ? stem[..m.Index] : stem;
+    }
+
     [System.Text.RegularExpressions.GeneratedRegex(@"_\d{4}$")]
     private static partial System.Text.RegularExpressions.Regex ChannelSuffix();
 

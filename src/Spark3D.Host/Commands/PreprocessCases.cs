@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Spark3D.Data.Cache;
 using Spark3D.Data.Preprocessing;
 using Spark3D.Data.Segmentation;
@@ -10,7 +9,7 @@ namespace Spark3D.Host.Commands;
 /// become the channels of one case (preprocessed together: one crop box, one grid), and a channel named CT in
 /// dataset.json gets nnU-Net's CT normalisation with statistics over the labelled foreground, as `finetune` computes them.
 /// </summary>
-internal static partial class PreprocessCases
+internal static class PreprocessCases
 {
     /// <summary>The sources with their multi-channel cases marked (<see cref="VolumeSourceScanner.GroupChannels"/>):
     /// always on an nnU-Net dataset folder, elsewhere when the channels share a label map.</summary>
@@ -55,7 +54,7 @@ internal static partial class PreprocessCases
     }
 
     /// <summary>The case a source belongs to: its multi-channel case, or its id without an nnU-Net channel suffix.</summary>
-    private static string CaseOf(VolumeSource s) => s.CaseId ?? ChannelSuffix().Replace(VolumeIds.StripNiftiExtension(s.Id), "");
+    private static string CaseOf(VolumeSource s) => s.CaseId ?? VolumeSourceScanner.CaseOf(s.Id);
 
     private static DatasetJson? FindDatasetJson(string input)
     {
@@ -67,7 +66,4 @@ internal static partial class PreprocessCases
             ? DatasetJson.TryReadFolder(parent)
             : null;
     }
-
-    [GeneratedRegex(@"_\d{4}$")]
-    private static partial Regex ChannelSuffix();
 }

@@ -71,6 +71,24 @@ public sealed class PreprocessedCacheTests : IDisposable
     }
 
     [Fact]
+    public void A_single_channel_cache_from_the_fused_reader_equals_the_on_the_fly_case()
+    {
+        NnUnetPhantoms.Write(Data, 1, "MRI");
+        var dataset = SegmentationDataset.Open(Data);
+        var sources = VolumeSourceScanner.GroupChannels(VolumeSourceScanner.WithLabels(VolumeSourceScanner.Scan(Data), Path.Combine(Data, "labelsTr")), nnUnetNaming: true);
+        Assert.Null(sources[0].CaseId); // one channel: the fused raw path of CacheVolumeBuilder
+        Assert.Equal(1, new DatasetPreprocessor(CacheBuildOptions.Default with { Preprocess = Coarse }).Run(sources, Cache).Ok);
+        var match = PreprocessedCaseIndex.Match(Cache, Cases(dataset), Coarse, []);
+        Assert.True(match.Matches, match.Reason);
+        var options = new LabelledPatchOptions(Coarse, new Shape3(16, 16, 16));
+        var volume = new LabelledVolumeCatalog(Cases(dataset)).Volumes[0];
+        var a = new LabelledPatchProducer(new LabelledVolumeCatalog(Cases(dataset)), options).Load(volume);
+        var b = new LabelledPatchProducer(new LabelledVolumeCatalog(Cases(dataset)) { Preprocessed = match.Cases }, options).Load(volume);
+        Assert.Equal(a.Image.Voxels, b.Image.Voxels);
+        Assert.Equal(a.Labels.Voxels, b.Labels.Voxels);
+    }
+
+    [Fact]
     public void Channels_of_a_case_share_one_crop_box_and_grid_in_the_cache()
     {
         Build();
