@@ -45,7 +45,16 @@ internal static class PreprocessCases
                 .Where(k => k.Image is not null && k.Labels is not null)
                 .Select(k => (k.Image!, k.Labels!))
                 .ToList();
-            var (props, samples) = DatasetCtStatistics.Collect(cases, json.IgnoreLabel);
+            CtIntensityProperties props;
+            int samples;
+            try
+            {
+                (props, samples) = DatasetCtStatistics.Collect(cases, json.IgnoreLabel);
+            }
+            catch (ArgumentException e)
+            {
+                throw new ArgumentException($"CT statistics of channel {c} ({json.Path}): {e.Message}", e);
+            }
             Console.Out.WriteLine(System.FormattableString.Invariant(
                 $"spark3d preprocess: channel {c} (CT): clip to [{props.Percentile005:0.##}, {props.Percentile995:0.##}], mean {props.Mean:0.##}, std {props.Std:0.##} over {samples} foreground voxels of {cases.Count} cases"));
             result.Add(props);
