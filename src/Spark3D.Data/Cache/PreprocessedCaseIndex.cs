@@ -45,6 +45,20 @@ public static class PreprocessedCaseIndex
             return Mismatch(e.Message);
         }
 
+        try
+        {
+            return MatchCases(dir, manifestPath, bySource, cases, settings, channelCt);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Mismatch(e.Message); // a source that cannot be hashed: the on-the-fly path will name it properly
+        }
+    }
+
+    private static PreprocessedCacheMatch MatchCases(string dir, string manifestPath, Dictionary<string, ManifestEntry> bySource,
+        IEnumerable<(string Id, IReadOnlyList<string> ChannelPaths, string LabelPath)> cases, PreprocessOptions settings,
+        IReadOnlyList<CtIntensityProperties?>? channelCt)
+    {
         var found = new Dictionary<string, PreprocessedCaseFiles>(StringComparer.Ordinal);
         foreach (var (id, channelPaths, labelPath) in cases)
         {

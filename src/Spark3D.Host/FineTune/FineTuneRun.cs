@@ -326,7 +326,7 @@ public static class FineTuneRun
             return null;
         }
         string spacing = preprocess.TargetSpacing is { } t ? System.FormattableString.Invariant($"{t.X}×{t.Y}×{t.Z} mm") : "native spacing";
-        string norm = string.Join(", ", dataset.ChannelNames.Select((n, c) => $"{n} {(c < ct.Count && ct[c] is not null ? "CT" : "z-score")}"));
+        string norm = string.Join(", ", dataset.ChannelNames.Select((n, c) => $"{n} ({(c < ct.Count && ct[c] is not null ? "CT statistics" : "z-score")})"));
         log.Line($"{CacheUsedLine}{full} matches the settings ({cases.Count} cases, {dataset.ChannelNames.Count} channel(s): {norm}, {spacing}, label maps); " +
                  "cases are read from it, not preprocessed again.");
         return match.Cases;

@@ -37,7 +37,7 @@ public sealed class PreprocessedCacheFineTuneTests(ITestOutputHelper output) : I
 
         var cached = FineTune(data, "cached", "--preprocessed", cache);
         Assert.True(cached.Code == 0, cached.Out + cached.Err);
-        Assert.Contains(FineTuneRun.CacheUsedLine + cache + " matches the settings (2 cases, 2 channel(s): MRI z-score, CT CT, 4×4×4 mm, label maps)",
+        Assert.Contains(FineTuneRun.CacheUsedLine + cache + " matches the settings (2 cases, 2 channel(s): MRI (z-score), CT (CT statistics), 4×4×4 mm, label maps)",
             cached.Out, StringComparison.Ordinal);
 
         var fresh = FineTune(data, "fresh");
