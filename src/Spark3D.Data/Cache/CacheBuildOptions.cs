@@ -9,12 +9,21 @@ namespace Spark3D.Data.Cache;
 /// <param name="Chunks">Chunk edge, dtype and codec of the cache files.</param>
 /// <param name="MaxParallelism">Volumes preprocessed at once; 0 = one per core.</param>
 /// <param name="ManifestFileName">Name of the JSON-lines manifest inside the output folder.</param>
+/// <param name="ChannelCt">Per input channel c: nnU-Net's CT normalisation properties (from the data set's labelled
+/// foreground), or null for z-score per image; null or empty = every channel z-scored.</param>
 public sealed record CacheBuildOptions(
     PreprocessOptions Preprocess,
     ChunkedVolumeOptions Chunks,
     int MaxParallelism = 0,
-    string ManifestFileName = DatasetManifest.DefaultFileName)
+    string ManifestFileName = DatasetManifest.DefaultFileName,
+    IReadOnlyList<CtIntensityProperties?>? ChannelCt = null)
 {
+    /// <summary>Channel c's CT properties, or null (z-score).</summary>
+    public CtIntensityProperties? CtOf(int channel) => ChannelCt is { } ct && channel < ct.Count ? ct[channel] : null;
+
+    /// <summary>What a file of channel <paramref name="channel"/> of <paramref name="channels"/> records it was made with.</summary>
+    public CacheVolumeProvenance ProvenanceOf(int channel, int channels) => new(Preprocess, channel, channels, CtOf(channel));
+
     /// <summary>Built-in defaults (1 mm, trilinear, nonzero z-score; 32³ LZ4 float32 chunks; all cores).</summary>
     public static CacheBuildOptions Default { get; } = new(PreprocessOptions.Default, new ChunkedVolumeOptions());
 

@@ -92,29 +92,12 @@ public static class CacheVolumeBuilder
                 string outputFile = OutputFileFor(source.Id);
                 string outputPath = Path.Combine(outputDir, outputFile);
                 Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outputPath))!);
+                var provenance = options.ProvenanceOf(0, 1);
                 if (source.LabelPath is not null)
-                    WriteLabels(source, hash, record, Path.Combine(outputDir, LabelFileFor(source.Id)), options.Chunks, timings);
+                    WriteLabels(source, hash, record, Path.Combine(outputDir, LabelFileFor(source.Id)), options.Chunks, provenance, timings);
                 ChunkedVolumeWriter.Write(outputPath, processed, record.Shape, record.Spacing, record.Affine, options.Chunks,
-                    CacheVolumeInfo.Create(source.Id, source.SourcePath, hash, "image", record), timings);
-                long ts = Stopwatch.GetTimestamp();
-                var stats = StatsOf(processed, record.Shape);
-                timings?.Lap(PreprocessStage.Statistics, ts);
-                return new ManifestEntry
-                {
-                    Id = source.Id,
-                    SourcePath = source.SourcePath,
-                    ContentHash = hash,
-                    Status = ManifestStatus.Ok,
-                    OutputFile = outputFile,
-                    OriginalShape = record.OriginalShape,
-                    OriginalSpacing = record.OriginalSpacing,
-                    OriginalAffine = record.OriginalAffine,
-                    NewShape = record.Shape,
-                    NewSpacing = record.Spacing,
-                    Stats = stats,
-                    ElapsedMs = sw.Elapsed.TotalMilliseconds,
-                    TimestampUtc = DateTimeOffset.UtcNow,
-                };
+                    CacheVolumeInfo.Create(source.Id, source.SourcePath, hash, CacheVolumeInfo.ImageRole, record, provenance), timings);
+                return OkEntry(source, hash, outputFile, record, processed, sw.Elapsed, timings);
             }
             finally
             {
@@ -136,17 +119,39 @@ public static class CacheVolumeBuilder
         }
     }
 
+    /// <summary>The ok manifest entry of a built image file (its output statistics timed as statistics).</summary>
+    internal static ManifestEntry OkEntry(VolumeSource source, string hash, string outputFile, PreprocessRecord record, float[] processed,
+        TimeSpan elapsed, StageTimings? timings)
+    {
+        long ts = Stopwatch.GetTimestamp();
+        var stats = StatsOf(processed, record.Shape);
+        timings?.Lap(PreprocessStage.Statistics, ts);
+        return new ManifestEntry
+        {
+            Id = source.Id,
+            SourcePath = source.SourcePath,
+            ContentHash = hash,
+            Status = ManifestStatus.Ok,
+            OutputFile = outputFile,
+            OriginalShape = record.OriginalShape,
+            OriginalSpacing = record.OriginalSpacing,
+            OriginalAffine = record.OriginalAffine,
+            NewShape = record.Shape,
+            NewSpacing = record.Spacing,
+            Stats = stats,
+            ElapsedMs = elapsed.TotalMilliseconds,
+            TimestampUtc = DateTimeOffset.UtcNow,
+        };
+    }
+
     /// <summary>
     /// Preprocesses a label map onto the grid of an already preprocessed image (<see cref="VolumePreprocessor.ProcessLabels"/>:
-    /// same reorientation and crop, nearest neighbour) and writes it as a float32 cache file.
+    /// same reorientation and crop, nearest neighbour) and writes it as a float32 cache file recording
+    /// <paramref name="provenance"/> (its image's settings) and the label map's own content hash; timed into
+    /// <paramref name="timings"/> (the label map's reorientation and nearest-neighbour resampling count as resample).
     /// </summary>
-    public static void WriteLabels(VolumeSource source, string contentHash, PreprocessRecord imageRecord, string outputPath, ChunkedVolumeOptions chunks) =>
-        WriteLabels(source, contentHash, imageRecord, outputPath, chunks, null);
-
-    /// <summary><see cref="WriteLabels(VolumeSource, string, PreprocessRecord, string, ChunkedVolumeOptions)"/>, timed into
-    /// <paramref name="timings"/> (the label map's reorientation and nearest-neighbour resampling count as resample).</summary>
     public static void WriteLabels(VolumeSource source, string contentHash, PreprocessRecord imageRecord, string outputPath, ChunkedVolumeOptions chunks,
-        StageTimings? timings)
+        CacheVolumeProvenance provenance, StageTimings? timings = null)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(imageRecord);
@@ -164,7 +169,8 @@ public static class CacheVolumeBuilder
         var labelRecord = imageRecord with { Stats = null, Interpolation = Interpolation.Nearest };
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outputPath))!);
         ChunkedVolumeWriter.Write(outputPath, processed, chunks with { DType = CacheDType.Float32 },
-            CacheVolumeInfo.Create(source.Id, source.LabelPath, contentHash, "labels", labelRecord), timings);
+            CacheVolumeInfo.Create(source.Id, source.LabelPath, contentHash, CacheVolumeInfo.LabelsRole, labelRecord, provenance,
+                HashSource(source.LabelPath)), timings);
     }
 
     /// <summary>A failed manifest entry with a one-line reason.</summary>

@@ -48,33 +48,45 @@ public sealed class DatasetPreprocessor
         {
             var previous = manifest.LatestById;
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.EffectiveParallelism, CancellationToken = ct };
-            Parallel.ForEach(sources, parallel, source =>
+            // The channels of a multi-channel case (VolumeSource.CaseId) are one unit of work: built together or skipped together.
+            var units = sources.GroupBy(s => s.CaseId is null ? "\0" + s.Id : s.CaseId, StringComparer.Ordinal)
+                .Select(g => g.OrderBy(s => s.Channel).ToList()).ToList();
+            Parallel.ForEach(units, parallel, unit =>
             {
-                string hash;
-                long t = Stopwatch.GetTimestamp();
-                try { hash = CacheVolumeBuilder.HashSource(source.SourcePath); }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
+                var hashes = unit.Select(source =>
                 {
-                    hash = CacheVolumeBuilder.UnreadableHash;
-                }
-                timings.Lap(PreprocessStage.Hash, t);
+                    long t = Stopwatch.GetTimestamp();
+                    string hash;
+                    try { hash = CacheVolumeBuilder.HashSource(source.SourcePath); }
+                    catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
+                    {
+                        hash = CacheVolumeBuilder.UnreadableHash;
+                    }
+                    timings.Lap(PreprocessStage.Hash, t);
+                    return hash;
+                }).ToList();
 
-                ManifestEntry? entry = null;
-                if (!IsDone(source, hash, previous, outputDir))
+                IReadOnlyList<ManifestEntry> entries = [];
+                if (unit.Where((source, c) => !IsDone(source, hashes[c], previous, outputDir)).Any())
                 {
-                    entry = hash == CacheVolumeBuilder.UnreadableHash
-                        ? CacheVolumeBuilder.Build(source, outputDir, _options, null, timings, ct) // re-hash to get the reason
-                        : CacheVolumeBuilder.Build(source, outputDir, _options, hash, timings, ct);
-                    manifest.Append(entry);
+                    entries = unit.Count > 1 || _options.CtOf(0) is not null
+                        ? CacheCaseBuilder.Build(unit, hashes, outputDir, _options, timings, ct)
+                        : [hashes[0] == CacheVolumeBuilder.UnreadableHash
+                            ? CacheVolumeBuilder.Build(unit[0], outputDir, _options, null, timings, ct) // re-hash to get the reason
+                            : CacheVolumeBuilder.Build(unit[0], outputDir, _options, hashes[0], timings, ct)];
+                    foreach (var entry in entries) manifest.Append(entry);
                 }
 
                 PreprocessProgress snapshot;
                 lock (gate)
                 {
-                    if (entry is null) skipped++;
-                    else if (entry.Status == ManifestStatus.Ok) ok++;
-                    else { failed++; failures.Add(entry); }
-                    snapshot = new PreprocessProgress(sources.Count, ok, failed, skipped, source.Id, sw.Elapsed);
+                    if (entries.Count == 0) skipped += unit.Count;
+                    foreach (var entry in entries)
+                    {
+                        if (entry.Status == ManifestStatus.Ok) ok++;
+                        else { failed++; failures.Add(entry); }
+                    }
+                    snapshot = new PreprocessProgress(sources.Count, ok, failed, skipped, unit[^1].Id, sw.Elapsed);
                 }
                 progress?.Report(snapshot);
             });

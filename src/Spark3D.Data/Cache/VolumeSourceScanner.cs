@@ -37,7 +37,8 @@ public static partial class VolumeSourceScanner
 
     /// <summary>
     /// Pairs each source with a label map in <paramref name="labelsDir"/>: the file named like the id (same relative
-    /// path, any NIfTI extension) or, for nnU-Net images (<c>case_0000</c>), like the id without the channel suffix.
+    /// path, any NIfTI extension) or, for nnU-Net images (<c>case_0000</c>), like the id without the channel suffix; ids of
+    /// a dataset folder's imagesTr/ (imagesTs/) are also looked up without that folder (labelsTr/ holds CASE.nii.gz).
     /// Sources without a match keep no label map.
     /// </summary>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
@@ -52,9 +53,49 @@ public static partial class VolumeSourceScanner
             string stem = VolumeIds.StripNiftiExtension(s.Id);
             var names = new List<string> { stem };
             if (ChannelSuffix().Match(stem) is { Success: true } m) names.Add(stem[..m.Index]);
+            // On a dataset folder ids start with imagesTr/ (or imagesTs/), while labelsTr/ holds the cases themselves.
+            foreach (var images in new[] { NnUnetDatasetFolder.TrainingImages + "/", NnUnetDatasetFolder.TestImages + "/" })
+                if (stem.StartsWith(images, StringComparison.Ordinal))
+                    names.AddRange(names.ToList().Select(n => n[images.Length..]));
             string? label = names.SelectMany(n => VolumeIds.NiftiExtensions.Select(e => Path.Combine(root, n + e))).FirstOrDefault(File.Exists);
             return label is null ? s : s with { LabelPath = label };
         }).ToList();
+    }
+
+    /// <summary>
+    /// Marks nnU-Net multi-channel cases: files <c>CASE_0000</c> … <c>CASE_000(C-1)</c> (C ≥ 2, every index once, same
+    /// folder) become the channels of case <c>CASE</c> when <paramref name="nnUnetNaming"/> is set (the input is an nnU-Net
+    /// dataset folder) or when they share one label map (which is then nnU-Net's <c>labelsTr/CASE</c>). Channel 0 keeps
+    /// the label map; the others drop it (the case has one). Other sources are returned unchanged, in the same order.
+    /// </summary>
+    public static IReadOnlyList<VolumeSource> GroupChannels(IReadOnlyList<VolumeSource> sources, bool nnUnetNaming)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
+        var groups = sources
+            .Select(s => (Source: s, Match: ChannelSuffix().Match(VolumeIds.StripNiftiExtension(s.Id))))
+            .Where(x => x.Match.Success)
+            .GroupBy(x => VolumeIds.StripNiftiExtension(x.Source.Id)[..x.Match.Index], StringComparer.Ordinal);
+        var byId = new Dictionary<string, VolumeSource>(StringComparer.Ordinal);
+        foreach (var g in groups)
+        {
+            var channels = g.Select(x => (x.Source, Channel: int.Parse(x.Match.Value.AsSpan(1), System.Globalization.CultureInfo.InvariantCulture))).ToList();
+            int count = channels.Count;
+            if (count < 2 || channels.Select(c => c.Channel).Distinct().Count() != count || channels.Max(c => c.Channel) != count - 1) continue;
+            bool sharedLabel = channels[0].Source.LabelPath is { } label && channels.All(c => c.Source.LabelPath == label);
+            if (!nnUnetNaming && !sharedLabel) continue;
+            foreach (var (source, channel) in channels)
+                byId[source.Id] = source with { CaseId = g.Key, Channel = channel, LabelPath = channel == 0 ? source.LabelPath : null };
+        }
+        return sources.Select(s => byId.GetValueOrDefault(s.Id, s)).ToList();
+    }
+
+    /// <summary>The case an nnU-Net image id names: the id without its NIfTI extension and its <c>_000C</c> channel suffix
+    /// (an id without a suffix is its own case).</summary>
+    public static string CaseOf(string id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        string stem = VolumeIds.StripNiftiExtension(id);
+        return ChannelSuffix().Match(stem) is { Success: true } m ? stem[..m.Index] : stem;
     }
 
     [System.Text.RegularExpressions.GeneratedRegex(@"_\d{4}$")]

@@ -30,12 +30,20 @@ public sealed class CasePreprocessor
     /// <summary>Preprocesses the channels of one case; they must share shape (the grid is channel 0's).</summary>
     public (IReadOnlyList<Volume> Channels, PreprocessRecord Record) Process(IReadOnlyList<Volume> channels)
     {
+        var (result, record, _) = ProcessWithStats(channels);
+        return (result, record);
+    }
+
+    /// <summary><see cref="Process"/>, adding each channel's z-score statistics (null for a CT channel), which the cache
+    /// records per channel file.</summary>
+    public (IReadOnlyList<Volume> Channels, PreprocessRecord Record, IReadOnlyList<IntensityStats?> Stats) ProcessWithStats(IReadOnlyList<Volume> channels)
+    {
         ArgumentNullException.ThrowIfNull(channels);
         if (channels.Count == 0) throw new ArgumentException("A case needs at least one channel.", nameof(channels));
         if (channels.Count == 1 && CtOf(0) is null)
         {
             var (v, r) = _single.Process(channels[0]);
-            return ([v], r);
+            return ([v], r, [r.Stats]);
         }
         var first = channels[0];
         for (int c = 1; c < channels.Count; c++)
@@ -47,7 +55,7 @@ public sealed class CasePreprocessor
         if (Options.TargetSpacing is { } grid) Options.Budget.CheckResample("(multi-channel case)", box.Size, oriented[0].Spacing, grid); // before resampling allocates
         var cropped = box.IsFull ? oriented : oriented.Select(box.Apply).ToList();
         var normalized = new List<Volume>(cropped.Count);
-        IntensityStats? stats0 = null;
+        var channelStats = new IntensityStats?[cropped.Count];
         for (int c = 0; c < cropped.Count; c++)
         {
             if (CtOf(c) is { } ct)
@@ -57,16 +65,16 @@ public sealed class CasePreprocessor
             }
             var (n, stats) = ZScoreNormalizer.Normalize(cropped[c], Options.ZScore ?? ZScoreOptions.Default);
             normalized.Add(n);
-            if (c == 0) stats0 = stats;
+            channelStats[c] = stats;
         }
         var croppedShape = normalized[0].Shape;
         var result = Options.TargetSpacing is { } target
             ? normalized.Select(n => Resampler.Resample(n, target, Options.ImageInterpolation)).ToList()
             : normalized;
         var r0 = result[0];
-        var record = new PreprocessRecord(first.Shape, first.Spacing, first.Affine, orientation, box, stats0,
+        var record = new PreprocessRecord(first.Shape, first.Spacing, first.Affine, orientation, box, channelStats[0],
             croppedShape, Options.ImageInterpolation, r0.Shape, r0.Spacing, r0.Affine);
-        return (result, record);
+        return (result, record, channelStats);
     }
 
     private CtIntensityProperties? CtOf(int channel) => channel < _ct.Count ? _ct[channel] : null;

@@ -5,7 +5,7 @@ namespace Spark3D.Host.Commands;
 
 /// <summary>
 /// `spark3d finetune --data DIR --run-dir R --steps N (--pretrained CKPT | --from-scratch) [--preset P] [--patch N]
-/// [--batch N] [--seed S] [--decoder-in-transfer] [--device auto|cpu|cuda]`: supervised fine-tuning through the actor pipeline (see
+/// [--batch N] [--seed S] [--decoder-in-transfer] [--device auto|cpu|cuda] [--preprocessed CACHE]`: supervised fine-tuning through the actor pipeline (see
 /// <see cref="FineTuneRun"/>); writes model.json, splits_final.json, checkpoints/ (with checkpoint_best), metrics.jsonl, tensorboard/, finetune.log,
 /// summary.json. Rerunning resumes.
 /// </summary>
@@ -24,15 +24,19 @@ internal static class FinetuneCommand
         var seed = new Option<long?>("--seed") { Description = "Run seed (default: spark3d.pipeline.seed)." };
         var decoder = new Option<bool>("--decoder-in-transfer") { Description = "Also transfer the pre-trained decoder (never its output heads)." };
         var device = new Option<string?>("--device") { Description = "auto | cpu | cuda (default: spark3d.model.device.device)." };
+        var preprocessed = new Option<string?>("--preprocessed")
+        {
+            Description = "Cache from `spark3d preprocess --labels` of this data set: used when it matches the settings, else cases are preprocessed on the fly (default: spark3d.finetune.preprocessed).",
+        };
         var cmd = new Command("finetune", "Fine-tune a segmentation network, from a pre-training checkpoint or from scratch.")
         {
-            data, runDir, steps, pretrained, scratch, preset, patch, batch, seed, decoder, device,
+            data, runDir, steps, pretrained, scratch, preset, patch, batch, seed, decoder, device, preprocessed,
         };
         cmd.SetAction(r =>
         {
             var request = new FineTuneRequest(r.GetValue(data)!, r.GetValue(runDir)!, r.GetValue(steps), r.GetValue(pretrained),
                 r.GetValue(scratch), r.GetValue(preset), r.GetValue(patch), r.GetValue(batch), r.GetValue(seed), r.GetValue(decoder),
-                r.GetValue(device));
+                r.GetValue(device), r.GetValue(preprocessed));
             using var log = GlobalOptions.CreateLog(r);
             try
             {

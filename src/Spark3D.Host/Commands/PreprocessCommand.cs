@@ -9,6 +9,8 @@ namespace Spark3D.Host.Commands;
 /// <summary>
 /// `spark3d preprocess --input DIR|LIST --output DIR [-j N] [--timings]`: builds the preprocessed cache (one .s3d file per volume plus
 /// manifest.jsonl) in parallel with a progress bar; resumable; bad files are recorded in the manifest (exit 0).
+/// On an nnU-Net dataset folder (or with channels sharing a label map) the CASE_000C channels of a case are preprocessed
+/// together (one crop box, one grid), and channels dataset.json names CT get nnU-Net's CT normalisation (local runs).
 /// `--cluster [--port P] [--work true|false]` runs the same job as the coordinator of an Akka cluster (docs/cluster.md);
 /// workers join with `spark3d node --role preprocess --seed HOST:PORT`. Exit 2 with one line for unusable arguments.
 /// </summary>
@@ -61,11 +63,19 @@ internal static class PreprocessCommand
                 sources = VolumeSourceScanner.WithLabels(sources, labels);
                 if (sources.All(s => s.LabelPath is null)) throw new ArgumentException($"--labels '{labels}' holds no label map named like an input.");
             }
+            if (!cluster)
+            {
+                // nnU-Net's CASE_000C files are preprocessed together per case, and CT channels get the data set's CT
+                // statistics, so the cache is what finetune makes on the fly (it checks, and uses it: docs/nnunet.md).
+                sources = PreprocessCases.Group(input, sources);
+                options = options with { ChannelCt = PreprocessCases.CtStatistics(input, sources, labels is not null, Console.Error) };
+            }
             if (File.Exists(output)) throw new IOException($"--output '{output}' is a file, not a folder.");
             Directory.CreateDirectory(output);
         }
         catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException or FormatException
-                                      or InvalidOperationException or Akka.Configuration.ConfigurationException)
+                                      or InvalidOperationException or Akka.Configuration.ConfigurationException
+                                      or Data.Segmentation.SegmentationDatasetException or Data.Nifti.NiftiFormatException)
         {
             Console.Error.WriteLine("spark3d preprocess: " + e.Message.ReplaceLineEndings(" "));
             return BadArgumentsExitCode;

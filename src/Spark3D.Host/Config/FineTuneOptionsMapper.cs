@@ -34,7 +34,8 @@ public static class FineTuneOptionsMapper
             TrainOptionsMapper.Optimizer(config),
             DeviceOptionsMapper.Device(config),
             checkpoints.Directory,
-            checkpoints.KeepLast);
+            checkpoints.KeepLast,
+            f.GetString("preprocessed") is { Length: > 0 } cache ? cache : null);
     }
 
     /// <summary>The validation split and cadence (<c>spark3d.finetune.validation</c>); <see cref="ArgumentException"/> names a bad key.</summary>

@@ -28,4 +28,5 @@ public sealed record FineTuneSettings(
     OptimizerOptions Optimizer,
     DeviceOptions Device,
     string CheckpointDirectory,
-    int KeepLast);
+    int KeepLast,
+    string? PreprocessedCache = null);

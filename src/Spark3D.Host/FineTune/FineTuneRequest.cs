@@ -12,7 +12,8 @@ public sealed record FineTuneRequest(
     int? Batch = null,
     long? Seed = null,
     bool DecoderInTransfer = false,
-    string? Device = null);
+    string? Device = null,
+    string? Preprocessed = null);
 
 /// <summary>A fine-tuning run cannot start; the message names the input and the problem.</summary>
 public sealed class FineTuneSetupException : Exception

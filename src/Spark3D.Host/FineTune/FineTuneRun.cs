@@ -134,13 +134,15 @@ public static class FineTuneRun
         var valCases = cases.Where(c => split.Val.Contains(c.Id)).ToList();
         var patchOptions = new LabelledPatchOptions(settings.Preprocess, settings.PatchSize, settings.ForegroundProbability, settings.Augmentation, settings.CaseCache,
             dataset.IgnoreLabel, ct);
-        var catalog = new LabelledVolumeCatalog(trainCases.Select(c => (c.Id, c.ChannelPaths, c.LabelPath!)));
+        var cached = PreprocessedCases(request.Preprocessed ?? settings.PreprocessedCache, cases, dataset, settings.Preprocess, ct,
+            CacheOptionsMapper.ManifestFileName(config), log);
+        var catalog = new LabelledVolumeCatalog(trainCases.Select(c => (c.Id, c.ChannelPaths, c.LabelPath!))) { Preprocessed = cached };
         var producer = new LabelledPatchProducer(catalog, patchOptions);
         ValidationSet? validationSet = null;
         if (valCases.Count > 0)
         {
             // Its own producer: no augmentation (the score must not depend on a coin), and a cache that holds every case.
-            var valCatalog = new LabelledVolumeCatalog(valCases.Select(c => (c.Id, c.ChannelPaths, c.LabelPath!)));
+            var valCatalog = new LabelledVolumeCatalog(valCases.Select(c => (c.Id, c.ChannelPaths, c.LabelPath!))) { Preprocessed = cached };
             var valProducer = new LabelledPatchProducer(valCatalog, patchOptions with { Augmentation = SegmentationAugmentationOptions.None, CacheCapacity = Math.Max(1, valCases.Count) });
             validationSet = new ValidationSet(valProducer, valCatalog.Volumes, validation.PatchesPerCase, pipeline.Seed);
         }
@@ -286,11 +288,9 @@ public static class FineTuneRun
             }
             try
             {
-                var samples = cases.Select(k => CtIntensityProperties.Samples(NiftiReader.Read(k.ChannelPaths[c]).Volume,
-                    NiftiReader.Read(k.LabelPath!).Volume, dataset.IgnoreLabel)).ToList();
-                var props = CtIntensityProperties.FromSamples(samples);
+                var (props, samples) = DatasetCtStatistics.Collect(cases.Select(k => (k.ChannelPaths[c], k.LabelPath!)), dataset.IgnoreLabel);
                 log.Line(System.FormattableString.Invariant(
-                    $"channel {c} (CT): clip to [{props.Percentile005:0.##}, {props.Percentile995:0.##}], mean {props.Mean:0.##}, std {props.Std:0.##} over {samples.Sum(s => s.Length)} foreground voxels of {cases.Count} cases"));
+                    $"channel {c} (CT): clip to [{props.Percentile005:0.##}, {props.Percentile995:0.##}], mean {props.Mean:0.##}, std {props.Std:0.##} over {samples} foreground voxels of {cases.Count} cases"));
                 result.Add(props);
             }
             catch (Exception e) when (e is ArgumentException or NiftiFormatException or IOException)
@@ -299,6 +299,37 @@ public static class FineTuneRun
             }
         }
         return result;
+    }
+
+    /// <summary>Start of the log line saying the preprocessed cache is used.</summary>
+    public const string CacheUsedLine = "preprocessed cache used: ";
+
+    /// <summary>Start of the log line saying the preprocessed cache is not used, and why.</summary>
+    public const string CacheNotUsedLine = "preprocessed cache not used: ";
+
+    /// <summary>
+    /// The cache files of every labelled case when <paramref name="cacheDir"/> (--preprocessed or spark3d.finetune.preprocessed)
+    /// holds them made with these settings (<see cref="PreprocessedCaseIndex.Match"/>); null, with one log line saying why,
+    /// when it does not (the cases are then preprocessed on the fly), or when no cache was given. A folder that does not
+    /// exist is a setup error (a typo should not silently cost the cache).
+    /// </summary>
+    private static IReadOnlyDictionary<string, Data.Cache.PreprocessedCaseFiles>? PreprocessedCases(string? cacheDir, IReadOnlyList<SegmentationCase> cases,
+        SegmentationDataset dataset, PreprocessOptions preprocess, IReadOnlyList<CtIntensityProperties?> ct, string manifestFileName, ILogger log)
+    {
+        if (cacheDir is null) return null;
+        if (!Directory.Exists(cacheDir)) throw new FineTuneSetupException($"--preprocessed {cacheDir}: folder not found.");
+        var match = Data.Cache.PreprocessedCaseIndex.Match(cacheDir, cases.Select(c => (c.Id, c.ChannelPaths, c.LabelPath!)), preprocess, ct, manifestFileName);
+        string full = Path.GetFullPath(cacheDir);
+        if (!match.Matches)
+        {
+            log.Warn($"{CacheNotUsedLine}{full}: {match.Reason}; preprocessing the cases on the fly.");
+            return null;
+        }
+        string spacing = preprocess.TargetSpacing is { } t ? System.FormattableString.Invariant($"{t.X}×{t.Y}×{t.Z} mm") : "native spacing";
+        string norm = string.Join(", ", dataset.ChannelNames.Select((n, c) => $"{n} ({(c < ct.Count && ct[c] is not null ? "CT statistics" : "z-score")})"));
+        log.Line($"{CacheUsedLine}{full} matches the settings ({cases.Count} cases, {dataset.ChannelNames.Count} channel(s): {norm}, {spacing}, label maps); " +
+                 "cases are read from it, not preprocessed again.");
+        return match.Cases;
     }
 
     private static void CheckResumable(string runDir, FineTunedModel model)

@@ -39,13 +39,15 @@ public static class CommandWorkloads
         return new Preflight(w, current, presetFixed ? [] : PresetShapes.All(MemoryTask.Finetune, classes));
     }
 
-    /// <summary><c>spark3d predict</c>: the run's network and window; the largest input after resampling (from headers).</summary>
+    /// <summary><c>spark3d predict</c>: the run's network (with its C input channels) and window; the largest input after
+    /// resampling (from channel 0's header: the channels of a case share a grid).</summary>
     public static Preflight Predict(FineTunedModel model, TorchRuntimeInfo runtime, IReadOnlyList<string> inputs)
     {
-        var current = PresetShapes.For(MemoryTask.Predict, model.Preset, model.NumClasses);
+        var current = PresetShapes.For(MemoryTask.Predict, model.Preset, model.NumClasses, inputChannels: model.InputChannels);
         long voxels = inputs.Select(f => PreprocessedVoxels(NiftiReader.ReadHeader(f), model.TargetSpacing)).DefaultIfEmpty(0).Max();
         var w = new MemoryWorkload(MemoryTask.Predict, model.Preset, model.Patch, 1, current.Parameters,
-            ComputePrecision.IsReduced(runtime.ComputeDType), runtime.IsCuda, Classes: model.NumClasses, VolumeVoxels: voxels);
+            ComputePrecision.IsReduced(runtime.ComputeDType), runtime.IsCuda, Classes: model.NumClasses, VolumeVoxels: voxels,
+            InputChannels: model.InputChannels);
         return new Preflight(w, current, []);
     }
 

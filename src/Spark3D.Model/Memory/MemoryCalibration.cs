@@ -87,7 +87,12 @@ public static class MemoryCalibration
     /// <summary>CUDA context, cuDNN/cuBLAS handles and the caching allocator's slack beyond the activations: an allowance.</summary>
     public const long CudaContextBytes = 1024 * MiB;
 
-    /// <summary>predict's whole-volume buffers per voxel of the preprocessed input: the volume before and after
-    /// preprocessing, the padded input, the logits and the Gaussian weight sum, the argmax and the label map.</summary>
-    public static double PredictBytesPerVolumeVoxel(int classes) => 4.0 * (2 * classes + 6);
+    /// <summary>predict's whole-volume buffers per voxel of the preprocessed input: per input channel the volume before
+    /// and after preprocessing and the padded input; the logits and the Gaussian weight sum, the argmax and the label map
+    /// (the calibration runs had one channel: 4 × (2·classes + 6)).</summary>
+    public static double PredictBytesPerVolumeVoxel(int classes, int channels = 1)
+    {
+        if (channels < 1) throw new ArgumentOutOfRangeException(nameof(channels), $"input channels must be >= 1, got {channels}.");
+        return 4.0 * (2 * classes + 3 + 3 * channels);
+    }
 }

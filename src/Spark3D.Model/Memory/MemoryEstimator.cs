@@ -12,7 +12,7 @@ public static class MemoryEstimator
                               + (w.Task != MemoryTask.Predict && w.Optimizer == Training.OptimizerKind.AdamW ? MemoryCalibration.AdamWExtraBytesPerParameter : 0);
         long parameters = (long)(perParameter * w.Parameters);
         long activations = (long)(MemoryCalibration.ActivationBytesPerVoxel(w.Preset, w.Task, w.Bf16, w.Cuda) * w.VoxelsPerStep);
-        long volume = w.Task == MemoryTask.Predict ? (long)(MemoryCalibration.PredictBytesPerVolumeVoxel(w.Classes) * w.VolumeVoxels) : 0;
+        long volume = w.Task == MemoryTask.Predict ? (long)(MemoryCalibration.PredictBytesPerVolumeVoxel(w.Classes, w.InputChannels) * w.VolumeVoxels) : 0;
         long fixedHost = MemoryCalibration.FixedBytes(w.Task, w.Bf16);
         if (!w.Cuda) return new MemoryEstimate(fixedHost + parameters + activations + volume, null, activations, parameters);
 

@@ -27,6 +27,8 @@ public enum MemoryTask
 /// <param name="Optimizer">SGD keeps one state tensor per parameter, AdamW two.</param>
 /// <param name="Classes">Output classes (predict's whole-volume logits).</param>
 /// <param name="VolumeVoxels">predict: voxels of the largest preprocessed input volume; 0 otherwise.</param>
+/// <param name="InputChannels">Input channels C (nnU-Net's CASE_000C files): predict holds every channel of the volume
+/// before and after preprocessing and in the padded input, so its whole-volume buffers grow with C.</param>
 public sealed record MemoryWorkload(
     MemoryTask Task,
     string Preset,
@@ -37,7 +39,8 @@ public sealed record MemoryWorkload(
     bool Cuda = false,
     OptimizerKind Optimizer = OptimizerKind.Sgd,
     int Classes = 1,
-    long VolumeVoxels = 0)
+    long VolumeVoxels = 0,
+    int InputChannels = 1)
 {
     /// <summary>Input voxels per step: patch voxels × batch.</summary>
     public long VoxelsPerStep => Patch.Count * Batch;

@@ -9,10 +9,10 @@ public static class PresetShapes
 {
     /// <summary>The network <paramref name="task"/> trains or runs: the SparK MAE (with mask tokens and densify convs) for
     /// pretrain, the segmentation U-Net with <paramref name="classes"/> outputs otherwise. Pretraining patches must also be
-    /// multiples of the mask block.</summary>
-    public static PresetShape For(MemoryTask task, string preset, int classes = 1, SparkMaeOptions? maeOptions = null, int maskBlock = 16)
+    /// multiples of the mask block. <paramref name="inputChannels"/> widens the stem (pretraining is single-channel).</summary>
+    public static PresetShape For(MemoryTask task, string preset, int classes = 1, SparkMaeOptions? maeOptions = null, int maskBlock = 16, int inputChannels = 1)
     {
-        var config = NetworkPresets.Get(preset, 1, task == MemoryTask.Pretrain ? 1 : classes);
+        var config = NetworkPresets.Get(preset, task == MemoryTask.Pretrain ? 1 : inputChannels, task == MemoryTask.Pretrain ? 1 : classes);
         long parameters;
         if (task == MemoryTask.Pretrain)
         {

@@ -1,3 +1,4 @@
+using Spark3D.Data.Cache;
 using Spark3D.Training.Ports;
 
 namespace Spark3D.Training.Catalogs;
@@ -48,6 +49,13 @@ public sealed class LabelledVolumeCatalog : IVolumeCatalog
         channels = list.ToDictionary(c => c.Id, c => c.ImagePaths, StringComparer.Ordinal);
         return list.Select(c => (c.Id, c.ImagePaths[0], c.LabelPath)).ToList();
     }
+
+    /// <summary>Cache files of the cases (from <see cref="PreprocessedCaseIndex.Match"/>, which checked they match the
+    /// settings): a case listed here is read from the cache instead of being preprocessed again; null = none.</summary>
+    public IReadOnlyDictionary<string, PreprocessedCaseFiles>? Preprocessed { get; init; }
+
+    /// <summary>The cache files of case <paramref name="id"/>, or null when it is preprocessed on the fly.</summary>
+    public PreprocessedCaseFiles? PreprocessedOf(string id) => Preprocessed?.GetValueOrDefault(id);
 
     /// <summary>The label map of case <paramref name="id"/>.</summary>
     public string LabelPathOf(string id) =>

@@ -1,7 +1,9 @@
 using Spark3D.Data.Augmentation;
+using Spark3D.Data.Cache;
 using Spark3D.Data.Nifti;
 using Spark3D.Data.Preprocessing;
 using Spark3D.Data.Sampling;
+using Spark3D.Data.Volumes;
 using Spark3D.Training.Catalogs;
 using Spark3D.Training.Ports;
 
@@ -9,7 +11,8 @@ namespace Spark3D.Training.Patches;
 
 /// <summary>
 /// The fine-tuning patch producer: reads image + label map, preprocesses both on the fly (image as in pre-training,
-/// labels with the same geometry and nearest-neighbour sampling), keeps the result in a small LRU cache
+/// labels with the same geometry and nearest-neighbour sampling) or reads them from a matching preprocessed cache
+/// (<see cref="LabelledVolumeCatalog.Preprocessed"/>), keeps the result in a small LRU cache
 /// (<see cref="LeasedLruCache{T}"/>: a case is loaded once even when several preprocessors ask for it together), and
 /// cuts one patch per call: with probability <see cref="LabelledPatchOptions.ForegroundProbability"/> centred on a random voxel of
 /// a random foreground class present (nnU-Net's oversampling), else uniform; then augmented as nnU-Net v2 trains
@@ -55,9 +58,11 @@ public sealed class LabelledPatchProducer : IPatchProducer
         return new Patch(image, size, labels) { Origin = origin, Channels = crops.Length };
     }
 
-    /// <summary>Reads and preprocesses one case (also used by tests).</summary>
+    /// <summary>Reads and preprocesses one case, or reads it from the preprocessed cache when the catalog has its files
+    /// (also used by tests).</summary>
     public PreprocessedCase Load(VolumeRef volume)
     {
+        if (_catalog.PreprocessedOf(volume.Id) is { } cached) return LoadCached(cached);
         string labelPath = _catalog.LabelPathOf(volume.Id);
         var paths = _catalog.ChannelPathsOf(volume.Id);
         var budget = _preprocessor.Options.Budget;
@@ -74,6 +79,24 @@ public sealed class LabelledPatchProducer : IPatchProducer
         {
             Channels = processed,
         };
+    }
+
+    /// <summary>A case from `spark3d preprocess --labels` files: the same volumes <see cref="Load"/> would make (the cache
+    /// was checked against the settings), without reading NIfTI or preprocessing.</summary>
+    private PreprocessedCase LoadCached(PreprocessedCaseFiles files)
+    {
+        var channels = files.Channels.Select(ReadAll).ToList();
+        var labels = ReadAll(files.Labels);
+        for (int c = 0; c < channels.Count; c++)
+            if (channels[c].Shape != labels.Shape)
+                throw new InvalidDataException($"{files.Channels[c]}: cached image shape {channels[c].Shape} differs from the cached label map's {labels.Shape} ({files.Labels}).");
+        return new PreprocessedCase(channels[0], labels, PreprocessedCase.FindForeground(labels, _options.IgnoreLabel)) { Channels = channels };
+    }
+
+    private static Volume ReadAll(string cacheFile)
+    {
+        using var file = ChunkedVolumeFile.Open(cacheFile);
+        return file.ReadAll();
     }
 
     /// <summary>Channel-major (C, Z, Y, X) voxels of C equally long crops.</summary>

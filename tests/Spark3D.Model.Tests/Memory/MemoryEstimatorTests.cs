@@ -98,6 +98,26 @@ public sealed class MemoryEstimatorTests
     }
 
     [Fact]
+    public void Predict_estimate_grows_with_the_input_channels()
+    {
+        // The calibration's one channel is unchanged; each further channel adds its volume before and after
+        // preprocessing and its padded input (3 float32 buffers) and widens the stem.
+        Assert.Equal(4.0 * (2 * 5 + 6), MemoryCalibration.PredictBytesPerVolumeVoxel(5));
+        long Host(int channels)
+        {
+            var shape = PresetShapes.For(MemoryTask.Predict, "tiny", 5, inputChannels: channels);
+            var w = new MemoryWorkload(MemoryTask.Predict, "tiny", new Shape3(64, 64, 64), 1, shape.Parameters, Classes: 5, VolumeVoxels: 10_000_000,
+                InputChannels: channels);
+            return MemoryEstimator.Estimate(w).HostBytes;
+        }
+        long one = Host(1), two = Host(2), four = Host(4);
+        Assert.True(one < two && two < four, $"{one} < {two} < {four}");
+        Assert.InRange(two - one - 3L * 4 * 10_000_000, 0, 1 << 20); // + 12 B per voxel, plus the wider stem's weights
+        Assert.True(PresetShapes.For(MemoryTask.Predict, "tiny", 5, inputChannels: 2).Parameters > PresetShapes.For(MemoryTask.Predict, "tiny", 5).Parameters);
+        Assert.Throws<ArgumentOutOfRangeException>(() => MemoryCalibration.PredictBytesPerVolumeVoxel(5, 0));
+    }
+
+    [Fact]
     public void Preset_shapes_are_counted_without_storage_and_know_their_patch_multiples()
     {
         Assert.Equal(102_348_965 + 805 * 4, PresetShapes.For(MemoryTask.Finetune, "resenc-l", 5).Parameters);
