@@ -13,6 +13,8 @@ public sealed class RunLog : IDisposable
     private readonly LoggerFactory _factory;
     private FileLogProvider? _file;
 
+    internal FileLogProvider? File => _file;
+
     /// <summary>Logs to the console at <paramref name="consoleLevel"/> and up (writers: the process's, when null).</summary>
     public RunLog(LogLevel consoleLevel, TextWriter? stdout = null, TextWriter? stderr = null)
     {
@@ -33,6 +35,10 @@ public sealed class RunLog : IDisposable
 
     /// <summary>A logger for <paramref name="category"/> (e.g. <c>spark3d.pretrain</c>).</summary>
     public ILogger For(string category) => _factory.CreateLogger(category);
+
+    /// <summary>A logger for <paramref name="category"/> that writes to the log file only, not to the console (for what the
+    /// console shows otherwise, e.g. the progress lines while the live table is up); a no-op until a file is attached.</summary>
+    public ILogger FileOnly(string category) => new FileOnlyLogger(this, category);
 
     /// <summary>Also writes every event from now on to <paramref name="path"/> (appended: a resumed run continues its file).</summary>
     public void AttachFile(string path, string header)
@@ -55,6 +61,17 @@ public sealed class RunLog : IDisposable
 
     /// <summary>Flushes and closes the file.</summary>
     public void Dispose() => _factory.Dispose();
+}
+
+// Looks the file up per event: the view may be created before the command attaches its file.
+internal sealed class FileOnlyLogger(RunLog owner, string category) : ILogger
+{
+    public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+    public bool IsEnabled(LogLevel logLevel) => owner.File is not null && logLevel is >= LogLevel.Debug and < LogLevel.None;
+
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+        owner.File?.CreateLogger(category).Log(logLevel, eventId, state, exception, formatter);
 }
 
 /// <summary>Logging helpers the commands use.</summary>
