@@ -11,6 +11,7 @@ namespace Spark3D.Training.Telemetry;
 public sealed class RunLog : IDisposable
 {
     private readonly LoggerFactory _factory;
+    private readonly EarlyLogBuffer _early = new();
     private FileLogProvider? _file;
 
     internal FileLogProvider? File => _file;
@@ -19,7 +20,7 @@ public sealed class RunLog : IDisposable
     public RunLog(LogLevel consoleLevel, TextWriter? stdout = null, TextWriter? stderr = null)
     {
         // Every level reaches the providers; each filters for itself (the console at consoleLevel, the file at Debug).
-        _factory = new LoggerFactory([new ConsoleLogProvider(consoleLevel, stdout, stderr)],
+        _factory = new LoggerFactory([new ConsoleLogProvider(consoleLevel, stdout, stderr), _early],
             new LoggerFilterOptions { MinLevel = LogLevel.Trace });
         ConsoleLevel = consoleLevel;
     }
@@ -40,12 +41,15 @@ public sealed class RunLog : IDisposable
     /// console shows otherwise, e.g. the progress lines while the live table is up); a no-op until a file is attached.</summary>
     public ILogger FileOnly(string category) => new FileOnlyLogger(this, category);
 
-    /// <summary>Also writes every event from now on to <paramref name="path"/> (appended: a resumed run continues its file).</summary>
+    /// <summary>Also writes every event from now on to <paramref name="path"/> (appended: a resumed run continues its file),
+    /// after the header and what was logged before (<see cref="EarlyLogBuffer"/>).</summary>
     public void AttachFile(string path, string header)
     {
         if (FilePath is not null) throw new InvalidOperationException($"the log already goes to {FilePath}");
         var provider = new FileLogProvider(path);
         provider.WriteHeader(header);
+        // An event logged between the drain and AddProvider (another thread) is lost; commands attach before they start work.
+        provider.WriteEarlier(_early.Drain());
         _factory.AddProvider(provider);
         _file = provider;
         FilePath = path;

@@ -101,4 +101,32 @@ public sealed class RunLogTests
             Directory.Delete(dir, true);
         }
     }
+
+    [Fact]
+    public void What_was_logged_before_the_file_was_attached_is_written_after_its_header()
+    {
+        string dir = Directory.CreateTempSubdirectory("s3d-log-").FullName;
+        try
+        {
+            string file = Path.Combine(dir, "worker-127.0.0.1-2551.log");
+            using (var log = new RunLog(LogLevel.Warning, TextWriter.Null, TextWriter.Null))
+            {
+                var logger = log.For("spark3d.node");
+                logger.LogDebug("joining"); // below the console's level: still kept for the file
+                logger.Line("worker up");
+                log.AttachFile(file, "spark3d node --test");
+                logger.Line("job received");
+            }
+            var lines = File.ReadAllLines(file);
+            Assert.Contains("---- spark3d node --test", lines[0], StringComparison.Ordinal);
+            Assert.EndsWith("DEBUG spark3d.node: joining", lines[1], StringComparison.Ordinal);
+            Assert.EndsWith("INFO spark3d.node: worker up", lines[2], StringComparison.Ordinal);
+            Assert.EndsWith("INFO spark3d.node: job received", lines[3], StringComparison.Ordinal);
+            Assert.Equal(4, lines.Length);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
 }
