@@ -15,12 +15,16 @@ namespace Spark3D.Data.Cache;
 public sealed class DatasetPreprocessor
 {
     private readonly CacheBuildOptions _options;
+    private readonly Action<ManifestEntry, Exception>? _failed;
 
-    public DatasetPreprocessor(CacheBuildOptions options)
+    /// <summary>A preprocessor with <paramref name="options"/>; <paramref name="failed"/> (when given) is called, from the
+    /// worker threads, with each failed volume's entry and the exception behind it (e.g. to log its stack trace).</summary>
+    public DatasetPreprocessor(CacheBuildOptions options, Action<ManifestEntry, Exception>? failed = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _options = options;
+        _failed = failed;
     }
 
     /// <summary>Scans <paramref name="input"/> (folder or list, see <see cref="VolumeSourceScanner"/>) and builds the cache.</summary>
@@ -62,10 +66,12 @@ public sealed class DatasetPreprocessor
                 ManifestEntry? entry = null;
                 if (!IsDone(source, hash, previous, outputDir))
                 {
-                    entry = hash == CacheVolumeBuilder.UnreadableHash
-                        ? CacheVolumeBuilder.Build(source, outputDir, _options, null, timings, ct) // re-hash to get the reason
-                        : CacheVolumeBuilder.Build(source, outputDir, _options, hash, timings, ct);
+                    Exception? error = null;
+                    entry = CacheVolumeBuilder.Build(source, outputDir, _options,
+                        hash == CacheVolumeBuilder.UnreadableHash ? null : hash, // unreadable: re-hash to get the reason
+                        timings, e => error = e, ct);
                     manifest.Append(entry);
+                    if (error is not null) _failed?.Invoke(entry, error);
                 }
 
                 PreprocessProgress snapshot;
