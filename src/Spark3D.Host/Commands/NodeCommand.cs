@@ -11,8 +11,8 @@ namespace Spark3D.Host.Commands;
 /// `spark3d node --role preprocess --seed HOST:PORT [--port P] [--hostname H]`: joins a preprocessing cluster as a
 /// worker. The output folder and preprocessing settings come from the coordinator (<see cref="JobDescription"/>), so every
 /// node writes the same files; its log file, <c>worker-HOST-PORT.log</c> (this node's cluster address), goes there too
-/// from the moment the job description arrives (what was logged before it is written at the top). Exits 0 once the coordinator reports all work done, 5 when it went away first, 2 for bad
-/// arguments (<see cref="ExitCodes"/>).
+/// from the moment the job description arrives (what was logged before it is written at the top). Exits 0 once the
+/// coordinator reports all work done, 5 when it went away first, 2 for bad arguments (<see cref="ExitCodes"/>).
 /// </summary>
 internal static class NodeCommand
 {
