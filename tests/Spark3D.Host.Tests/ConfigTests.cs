@@ -79,4 +79,31 @@ public class ConfigTests
         var c = Spark3DConfig.Load(null, ["spark3d.pretrain.demo.settings.train.optimizer.lr=0.5", "akka.remote.anything-at-all=1"]);
         Assert.Equal(0.5, c.GetDouble("spark3d.pretrain.demo.settings.train.optimizer.lr"));
     }
+
+    // Regression: Akka's parser read ${?VAR} as a reference to the whole document, and loading such a file never ended.
+    [Fact]
+    public async Task An_optional_environment_substitution_in_a_config_file_is_its_value_or_the_default()
+    {
+        string variable = "SPARK3D_TEST_PW_" + Guid.NewGuid().ToString("N");
+        string file = Path.GetTempFileName();
+        File.WriteAllText(file, $"spark3d.cluster.tls.certificate-password = ${{?{variable}}}\nspark3d.train.steps = 7\n");
+        try
+        {
+            Akka.Configuration.Config Load() => Spark3DConfig.Load(file, []);
+            var unset = await Task.Run(Load).WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.Equal(Spark3DConfig.Defaults().GetString("spark3d.cluster.tls.certificate-password"),
+                unset.GetString("spark3d.cluster.tls.certificate-password"));
+            Assert.Equal(7, unset.GetInt("spark3d.train.steps"));
+            Assert.Contains("certificate-password", Spark3DConfig.Render(unset)); // rendering walked the tree forever
+
+            Environment.SetEnvironmentVariable(variable, "pa ss");
+            var set = await Task.Run(Load).WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.Equal("pa ss", set.GetString("spark3d.cluster.tls.certificate-password"));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(variable, null);
+            File.Delete(file);
+        }
+    }
 }

@@ -19,10 +19,18 @@ public sealed class PreprocessCommandTests : IDisposable
         Assert.Equal(0, ConsoleCapture.Run(SmallPhantomArgs.With("phantoms", "--count", "3", "--output", input)).Code);
         File.WriteAllBytes(Path.Combine(input, "broken.nii.gz"), [0x1f, 0x8b, 0x08, 0, 1, 2, 3]);
 
-        var (code, text) = ConsoleCapture.Run(SmallPhantomArgs.With("preprocess", "--input", input, "--output", output, "-j", "2"));
+        var (code, text, error) = ConsoleCapture.RunWithError(SmallPhantomArgs.With("preprocess", "--input", input, "--output", output, "-j", "2"));
         Assert.Equal(0, code);
         Assert.Contains("4 volumes: ok 3, failed 1, skipped 0", text, StringComparison.Ordinal);
         Assert.Contains("failed broken:", text, StringComparison.Ordinal);
+        // The bad file is an expected, handled failure: one warning line on the console, its stack trace in preprocess.log.
+        string warning = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("warning: failed broken: NiftiFormatException: ", warning, StringComparison.Ordinal);
+        string log = File.ReadAllText(Path.Combine(output, "preprocess.log"));
+        Assert.Contains(" WARN spark3d.preprocess: failed broken: NiftiFormatException: ", log, StringComparison.Ordinal);
+        Assert.Contains("   at Spark3D.Data.", log, StringComparison.Ordinal);
+        Assert.Contains(" INFO spark3d.preprocess: preprocess: 4/4 ", log, StringComparison.Ordinal); // progress lines
+        Assert.Contains(" INFO spark3d.preprocess: spark3d preprocess: 4 volumes: ok 3, failed 1", log, StringComparison.Ordinal);
 
         using (var manifest = DatasetManifest.Load(Path.Combine(output, "manifest.jsonl")))
         {

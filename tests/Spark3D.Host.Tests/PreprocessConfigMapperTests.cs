@@ -28,7 +28,7 @@ public sealed class PreprocessConfigMapperTests
         var node = ClusterOptionsMapper.Node(config);
         Assert.Equal(("spark3d", "127.0.0.1", 4053, SplitBrainStrategy.KeepMajority), (node.SystemName, node.Hostname, node.Port, node.SplitBrainResolver));
         Assert.Empty(node.Seeds);
-        Assert.Equal("WARNING", node.LogLevel);
+        Assert.Equal("INFO", node.LogLevel);
     }
 
     [Fact]

@@ -110,12 +110,13 @@ public static class ClusterConfig
     /// remoting's "Disassociated" error and warning (with stack traces). Akka logs them whenever a peer's connection
     /// closes, including every normal worker exit after "all work done"; a peer that really fails is reported by the
     /// coordinator itself (unreachable, re-queued leases) and in its metrics.
-    /// With TLS on, the node's certificate and its peer validator (<see cref="ClusterTls"/>) come with it.
+    /// With TLS on, the node's certificate and its peer validator (<see cref="ClusterTls"/>) come with it. With
+    /// <paramref name="logs"/>, Akka's log goes there (<see cref="Logging.LoggerFactorySetup"/>).
     /// </summary>
-    public static Akka.Actor.Setup.ActorSystemSetup Setup(ClusterNodeOptions options)
+    public static Akka.Actor.Setup.ActorSystemSetup Setup(ClusterNodeOptions options, Microsoft.Extensions.Logging.ILoggerFactory? logs = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var setup = Akka.Actor.BootstrapSetup.Create().WithConfig(Build(options))
+        var setup = Logging.LoggerFactorySetup.Route(Akka.Actor.BootstrapSetup.Create(), Build(options), logs)
             .And(new Akka.Event.LogFilterBuilder().ExcludeMessageContaining("Disassociated").Build());
         return options.Tls.Enabled ? setup.And(ClusterTls.Setup(options.Tls)) : setup;
     }

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Cluster.Tools.Singleton;
 using Akka.Event;
+using Microsoft.Extensions.Logging;
 using AkkaCluster = Akka.Cluster.Cluster;
 
 namespace Spark3D.Actors.Cluster;
@@ -27,6 +28,7 @@ public static class PreprocessCluster
     /// Starts a coordinator node: an ActorSystem with role <c>coordinator</c> (plus <c>preprocess</c> when
     /// <paramref name="localJob"/> is given, so this node also works), the coordinator singleton and its proxy.
     /// With no seeds the node forms a new cluster by joining itself. The caller owns <paramref name="journal"/>.
+    /// Akka's log goes to <paramref name="logs"/> when given.
     /// </summary>
     /// <exception cref="WorkJournalFormatException">The journal holds a malformed entry.</exception>
     public static PreprocessCoordinatorNode StartCoordinator(
@@ -35,7 +37,8 @@ public static class PreprocessCluster
         IReadOnlyList<VolumeWorkItem> items,
         IWorkJournal journal,
         IVolumeJob? localJob = null,
-        ClusterMetrics? metrics = null)
+        ClusterMetrics? metrics = null,
+        ILoggerFactory? logs = null)
     {
         ArgumentNullException.ThrowIfNull(node);
         ArgumentNullException.ThrowIfNull(job);
@@ -47,7 +50,7 @@ public static class PreprocessCluster
         _ = journal.Load();
 
         var roles = WithRoles(node.Roles, localJob is null ? [ClusterRoles.Coordinator] : [ClusterRoles.Coordinator, ClusterRoles.Preprocess]);
-        var system = ActorSystem.Create(node.SystemName, ClusterConfig.Setup(node with { Roles = roles }));
+        var system = ActorSystem.Create(node.SystemName, ClusterConfig.Setup(node with { Roles = roles }, logs));
         WarnIfInsecure(system, node);
         try
         {
@@ -71,9 +74,9 @@ public static class PreprocessCluster
 
     /// <summary>
     /// Starts a worker node: an ActorSystem with role <c>preprocess</c> that joins <see cref="ClusterNodeOptions.Seeds"/>
-    /// (required), a coordinator proxy and one <see cref="PreprocessWorker"/>.
+    /// (required), a coordinator proxy and one <see cref="PreprocessWorker"/>. Akka's log goes to <paramref name="logs"/> when given.
     /// </summary>
-    public static PreprocessWorkerNode StartWorker(ClusterNodeOptions node, PreprocessJobOptions job, IVolumeJob volumeJob)
+    public static PreprocessWorkerNode StartWorker(ClusterNodeOptions node, PreprocessJobOptions job, IVolumeJob volumeJob, ILoggerFactory? logs = null)
     {
         ArgumentNullException.ThrowIfNull(node);
         ArgumentNullException.ThrowIfNull(job);
@@ -85,7 +88,7 @@ public static class PreprocessCluster
         }
 
         var roles = WithRoles(node.Roles, [ClusterRoles.Preprocess]);
-        var system = ActorSystem.Create(node.SystemName, ClusterConfig.Setup(node with { Roles = roles }));
+        var system = ActorSystem.Create(node.SystemName, ClusterConfig.Setup(node with { Roles = roles }, logs));
         WarnIfInsecure(system, node);
         try
         {

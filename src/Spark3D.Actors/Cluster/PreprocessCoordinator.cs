@@ -184,7 +184,9 @@ public sealed class PreprocessCoordinator : ReceiveActor, IWithTimers
         else
         {
             _metrics.ItemFailed(worker);
-            _log.Warning("Item '{0}' failed on {1}: {2}", id, worker, reason);
+            // A failure of this node's own worker was that worker's warning already: one warning line per failed volume.
+            if (worker == _cluster.SelfAddress.ToString()) _log.Info("Item '{0}' failed on {1}: {2}", id, worker, reason);
+            else _log.Warning("Item '{0}' failed on {1}: {2}", id, worker, reason);
         }
 
         PublishGauges();

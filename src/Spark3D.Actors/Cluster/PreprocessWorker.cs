@@ -239,7 +239,7 @@ public sealed class PreprocessWorker : ReceiveActor, IWithTimers
         }
         catch (Exception ex)
         {
-            return VolumeJobResult.Failed($"{ex.GetType().Name}: {ex.Message}");
+            return VolumeJobResult.Failed($"{ex.GetType().Name}: {ex.Message}", ex);
         }
     }
 
@@ -255,7 +255,8 @@ public sealed class PreprocessWorker : ReceiveActor, IWithTimers
         else
         {
             _failed++;
-            _log.Warning("Item '{0}' failed: {1}", m.Item.Id, result.Reason);
+            // With the cause: its stack trace goes to the node's log file (the console shows one line).
+            _log.Warning(result.Cause, "Item '{0}' failed: {1}", m.Item.Id, result.Reason);
             _coordinator.Tell(new WorkFailed(m.Item.Id, m.LeaseId, _address, result.Reason ?? "unknown"));
         }
 

@@ -30,6 +30,10 @@ public sealed record VolumeJobResult
     /// <summary>Why the job failed (failed only).</summary>
     public string? Reason { get; }
 
+    /// <summary>The exception behind a failure, when there was one: logged with its stack trace by the worker on its own
+    /// node; never sent to the coordinator (only <see cref="Reason"/> is).</summary>
+    public Exception? Cause { get; private init; }
+
     /// <summary>A successful result.</summary>
     public static VolumeJobResult Ok(string outputPath, string contentHash, string stats = "")
     {
@@ -38,10 +42,10 @@ public sealed record VolumeJobResult
         return new VolumeJobResult(true, outputPath, contentHash, stats ?? "", null);
     }
 
-    /// <summary>A failed result with a one-line reason.</summary>
-    public static VolumeJobResult Failed(string reason)
+    /// <summary>A failed result with a one-line reason (and the exception behind it, for the node's log).</summary>
+    public static VolumeJobResult Failed(string reason, Exception? cause = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(reason);
-        return new VolumeJobResult(false, null, null, null, reason);
+        return new VolumeJobResult(false, null, null, null, reason) { Cause = cause };
     }
 }

@@ -6,6 +6,8 @@ namespace Spark3D.Actors.Configuration;
 /// Parses user-supplied HOCON (a --config file, a -D override, Akka overrides for a cluster node) with a time limit. Akka's parser never returns on some
 /// malformed text, e.g. an unclosed list (<c>a = [1, 2 }</c>), and allocates memory all the while; a command must fail
 /// with a clear message instead. The runaway parse is left on a background thread, which dies with the process.
+/// Optional environment substitutions (<c>${?NAME}</c>), which Akka's parser turns into a document that contains itself,
+/// are expanded first (<see cref="OptionalEnvironmentSubstitution"/>).
 /// </summary>
 public static class GuardedHoconParser
 {
@@ -22,7 +24,7 @@ public static class GuardedHoconParser
         {
             try
             {
-                result = ConfigurationFactory.ParseString(text);
+                result = ConfigurationFactory.ParseString(OptionalEnvironmentSubstitution.Expand(text));
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {

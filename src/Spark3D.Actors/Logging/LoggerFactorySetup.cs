@@ -17,12 +17,17 @@ public sealed class LoggerFactorySetup(ILoggerFactory factory) : Setup
     /// <c>loggers</c> becomes <see cref="LoggerFactoryLogger"/> and its own stdout logger (used before the loggers start
     /// and after they stop) is silenced. Without <paramref name="logs"/>, Akka logs as configured.
     /// </summary>
-    public static ActorSystemSetup For(Config config, ILoggerFactory? logs)
+    public static ActorSystemSetup For(Config config, ILoggerFactory? logs) => Route(BootstrapSetup.Create(), config, logs);
+
+    /// <summary><paramref name="bootstrap"/> with <paramref name="config"/>, routed to <paramref name="logs"/> as
+    /// <see cref="For"/> does (for a caller that adds setups of its own, e.g. a cluster node's log filter and TLS).</summary>
+    public static ActorSystemSetup Route(BootstrapSetup bootstrap, Config config, ILoggerFactory? logs)
     {
-        if (logs is null) return ActorSystemSetup.Create(BootstrapSetup.Create().WithConfig(config));
+        ArgumentNullException.ThrowIfNull(bootstrap);
+        if (logs is null) return ActorSystemSetup.Create(bootstrap.WithConfig(config));
         var routed = ConfigurationFactory.ParseString(
             $"akka.loggers = [\"{typeof(LoggerFactoryLogger).FullName}, {typeof(LoggerFactoryLogger).Assembly.GetName().Name}\"]\n" +
             "akka.stdout-loglevel = OFF");
-        return BootstrapSetup.Create().WithConfig(routed.WithFallback(config)).And(new LoggerFactorySetup(logs));
+        return bootstrap.WithConfig(routed.WithFallback(config)).And(new LoggerFactorySetup(logs));
     }
 }

@@ -18,7 +18,13 @@ public static class CacheCaseBuilder
     /// <summary>Builds the files of <paramref name="channels"/> (channel c at index c); <paramref name="hashes"/>[c] is
     /// channel c's content hash (<see cref="CacheVolumeBuilder.UnreadableHash"/> when it could not be read).</summary>
     public static IReadOnlyList<ManifestEntry> Build(IReadOnlyList<VolumeSource> channels, IReadOnlyList<string> hashes, string outputDir,
-        CacheBuildOptions options, StageTimings? timings, CancellationToken ct = default)
+        CacheBuildOptions options, StageTimings? timings, CancellationToken ct = default) =>
+        Build(channels, hashes, outputDir, options, timings, null, ct);
+
+    /// <summary>As above; <paramref name="failed"/> gets the exception of a case that ends as failed entries (for the
+    /// caller's log: the entries only carry its one-line reason).</summary>
+    public static IReadOnlyList<ManifestEntry> Build(IReadOnlyList<VolumeSource> channels, IReadOnlyList<string> hashes, string outputDir,
+        CacheBuildOptions options, StageTimings? timings, Action<Exception>? failed, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(channels);
         ArgumentNullException.ThrowIfNull(hashes);
@@ -67,6 +73,7 @@ public static class CacheCaseBuilder
         catch (Exception e)
         {
             string reason = CacheVolumeBuilder.ReasonOf(e);
+            failed?.Invoke(e);
             return channels.Select((s, c) => CacheVolumeBuilder.Failed(s, hashes[c], reason, sw.Elapsed) with
             {
                 OriginalShape = record?.OriginalShape,

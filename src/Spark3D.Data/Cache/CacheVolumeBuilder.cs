@@ -50,15 +50,16 @@ public static class CacheVolumeBuilder
     /// already hashed the source. Cancellation is the only exception that escapes.
     /// </summary>
     public static ManifestEntry Build(VolumeSource source, string outputDir, CacheBuildOptions options, string? contentHash = null,
-        CancellationToken ct = default) => Build(source, outputDir, options, contentHash, null, ct);
+        CancellationToken ct = default) => Build(source, outputDir, options, contentHash, null, null, ct);
 
     /// <summary>
     /// <see cref="Build(VolumeSource, string, CacheBuildOptions, string?, CancellationToken)"/>, adding the time of each
     /// stage (hash, inflate, convert, reorient, crop, statistics, resample, chunk, compress, checksum, write) to
-    /// <paramref name="timings"/>.
+    /// <paramref name="timings"/>. A failure is a failed entry; <paramref name="failed"/> (when given) gets the exception
+    /// behind it, e.g. to log its stack trace.
     /// </summary>
     public static ManifestEntry Build(VolumeSource source, string outputDir, CacheBuildOptions options, string? contentHash,
-        StageTimings? timings, CancellationToken ct = default)
+        StageTimings? timings, Action<Exception>? failed, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentException.ThrowIfNullOrEmpty(outputDir);
@@ -110,6 +111,7 @@ public static class CacheVolumeBuilder
         }
         catch (Exception e)
         {
+            failed?.Invoke(e);
             return Failed(source, hash, ReasonOf(e), sw.Elapsed) with
             {
                 OriginalShape = record?.OriginalShape,

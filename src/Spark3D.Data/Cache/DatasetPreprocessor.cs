@@ -15,12 +15,16 @@ namespace Spark3D.Data.Cache;
 public sealed class DatasetPreprocessor
 {
     private readonly CacheBuildOptions _options;
+    private readonly Action<ManifestEntry, Exception>? _failed;
 
-    public DatasetPreprocessor(CacheBuildOptions options)
+    /// <summary>A preprocessor with <paramref name="options"/>; <paramref name="failed"/> (when given) is called, from the
+    /// worker threads, with each failed volume's entry and the exception behind it (e.g. to log its stack trace).</summary>
+    public DatasetPreprocessor(CacheBuildOptions options, Action<ManifestEntry, Exception>? failed = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _options = options;
+        _failed = failed;
     }
 
     /// <summary>Scans <paramref name="input"/> (folder or list, see <see cref="VolumeSourceScanner"/>) and builds the cache.</summary>
@@ -69,12 +73,14 @@ public sealed class DatasetPreprocessor
                 IReadOnlyList<ManifestEntry> entries = [];
                 if (unit.Where((source, c) => !IsDone(source, hashes[c], previous, outputDir)).Any())
                 {
+                    Exception? error = null;
                     entries = unit.Count > 1 || _options.CtOf(0) is not null
-                        ? CacheCaseBuilder.Build(unit, hashes, outputDir, _options, timings, ct)
-                        : [hashes[0] == CacheVolumeBuilder.UnreadableHash
-                            ? CacheVolumeBuilder.Build(unit[0], outputDir, _options, null, timings, ct) // re-hash to get the reason
-                            : CacheVolumeBuilder.Build(unit[0], outputDir, _options, hashes[0], timings, ct)];
+                        ? CacheCaseBuilder.Build(unit, hashes, outputDir, _options, timings, e => error = e, ct)
+                        : [CacheVolumeBuilder.Build(unit[0], outputDir, _options,
+                            hashes[0] == CacheVolumeBuilder.UnreadableHash ? null : hashes[0], // unreadable: re-hash to get the reason
+                            timings, e => error = e, ct)];
                     foreach (var entry in entries) manifest.Append(entry);
+                    if (error is not null) foreach (var entry in entries) _failed?.Invoke(entry, error);
                 }
 
                 PreprocessProgress snapshot;

@@ -23,9 +23,10 @@ public sealed class CacheVolumeJob : IVolumeJob
         ArgumentNullException.ThrowIfNull(item);
         _description.Wait(ct);
         var d = _description.Result;
-        var entry = CacheVolumeBuilder.Build(new VolumeSource(item.Id, item.SourcePath), d.OutputDir, d.Options, ct: ct);
+        Exception? error = null;
+        var entry = CacheVolumeBuilder.Build(new VolumeSource(item.Id, item.SourcePath), d.OutputDir, d.Options, null, null, e => error = e, ct);
         return entry.Status == ManifestStatus.Ok
             ? VolumeJobResult.Ok(entry.OutputFile!, entry.ContentHash, ManifestEntryJson.Serialize(entry))
-            : VolumeJobResult.Failed(entry.Reason ?? "failed");
+            : VolumeJobResult.Failed(entry.Reason ?? "failed", error); // the worker logs the stack trace on this node
     }
 }

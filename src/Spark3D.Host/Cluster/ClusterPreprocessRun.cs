@@ -17,6 +17,11 @@ internal static class ClusterPreprocessRun
     /// <summary>The node could not start (port taken, bad address, corrupt journal).</summary>
     public const int StartFailedExitCode = 2;
 
+    /// <summary>The coordinator's log file in the output folder: <c>coordinator.log</c> (the caller attaches it).</summary>
+    public const string LogName = "coordinator";
+
+    private const string Category = "spark3d.preprocess";
+
     /// <summary>The root cause's message on one line (Akka wraps bind errors twice).</summary>
     public static string Innermost(Exception e)
     {
@@ -25,8 +30,9 @@ internal static class ClusterPreprocessRun
     }
 
     public static async Task<int> RunAsync(IReadOnlyList<VolumeSource> sources, string outputDir, CacheBuildOptions options,
-        ClusterNodeOptions node, PreprocessJobOptions job, bool work, TelemetryOptions telemetry, IAnsiConsole console)
+        ClusterNodeOptions node, PreprocessJobOptions job, bool work, TelemetryOptions telemetry, IAnsiConsole console, RunLog log)
     {
+        var logger = log.For(Category);
         outputDir = Path.GetFullPath(outputDir);
         Directory.CreateDirectory(outputDir);
         var items = sources.Select(s => new VolumeWorkItem(s.Id, s.SourcePath)).ToList();
@@ -34,7 +40,7 @@ internal static class ClusterPreprocessRun
         string manifestPath = Path.Combine(outputDir, options.ManifestFileName);
         JobSummary summary;
         // The coordinator's ClusterMetrics and, when it works too, its worker's instruments, all on one endpoint.
-        using var exporter = MetricsExporter.Start(telemetry, MetricsRole.Coordinator, ClusterWorkerMetrics.HistogramViews, w => Console.Error.WriteLine("warning: " + w));
+        using var exporter = MetricsExporter.Start(telemetry, MetricsRole.Coordinator, ClusterWorkerMetrics.HistogramViews, w => logger.Warn(w));
         using var workerMetrics = new ClusterWorkerMetrics();
         using (var journal = new ManifestWorkJournal(manifestPath, items))
         {
@@ -42,22 +48,25 @@ internal static class ClusterPreprocessRun
             ClusterNodeWarnings.WarnIfInsecure(node, "spark3d preprocess");
             try
             {
-                coordinator = PreprocessCluster.StartCoordinator(node, job, items, journal, work ? new MeteredVolumeJob(new CacheVolumeJob(description), workerMetrics) : null);
+                coordinator = PreprocessCluster.StartCoordinator(node, job, items, journal,
+                    work ? new MeteredVolumeJob(new CacheVolumeJob(description), workerMetrics) : null, logs: log.Factory);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                Console.Error.WriteLine($"spark3d preprocess: cannot start the coordinator on {node.Hostname}:{node.Port}: {Innermost(e)}");
+                log.Failure(Category, $"spark3d preprocess: cannot start the coordinator on {node.Hostname}:{node.Port}: {Innermost(e)}", e);
                 return StartFailedExitCode;
             }
             try
             {
                 coordinator.System.ActorOf(JobDescriptionActor.Props(description), JobDescriptionActor.Name);
                 var a = coordinator.Address;
-                Console.Out.WriteLine($"spark3d preprocess --cluster: coordinator at {a.Host}:{a.Port} ({a}); {items.Count} volumes; " +
-                                      $"{(work ? "this node works too" : "workers only")}; output {outputDir}");
-                Console.Out.WriteLine($"  workers join with: spark3d node --role preprocess --seed {a.Host}:{a.Port}");
-                if (exporter.Url is { } url) Console.Out.WriteLine($"  metrics: {url}");
-                summary = await ClusterProgressView.RunAsync(coordinator, console, TimeSpan.FromMilliseconds(500)).ConfigureAwait(false);
+                logger.Line($"spark3d preprocess --cluster: coordinator at {a.Host}:{a.Port} ({a}); {items.Count} volumes; " +
+                            $"{(work ? "this node works too" : "workers only")}; output {outputDir}");
+                logger.Line($"  workers join with: spark3d node --role preprocess --seed {a.Host}:{a.Port}");
+                if (exporter.Url is { } url) logger.Line($"  metrics: {url}");
+                logger.Line($"  log: {log.FilePath}");
+                summary = await ClusterProgressView.RunAsync(coordinator, console, TimeSpan.FromMilliseconds(500), logger, log.FileOnly(Category))
+                    .ConfigureAwait(false);
             }
             finally
             {
@@ -66,12 +75,12 @@ internal static class ClusterPreprocessRun
         }
         ManifestCompactor.Compact(manifestPath, items.Select(i => i.Id));
         int stale = DatasetPreprocessor.RemoveStaleTempFiles(outputDir); // half-written files of killed workers
-        if (stale > 0) Console.Out.WriteLine($"spark3d preprocess --cluster: removed {stale} temporary file(s) left by stopped workers");
-        Console.Out.WriteLine($"spark3d preprocess --cluster: {summary.Total} volumes: done {summary.Done - summary.SkippedFromJournal}, " +
-                              $"failed {summary.Failed}, skipped {summary.SkippedFromJournal} (already in the cache); re-queued {summary.Requeued}, " +
-                              $"duplicates ignored {summary.DuplicatesIgnored}; {CommandConsole.Duration(summary.Elapsed)}{WorkingText(summary)}; manifest {manifestPath}");
+        if (stale > 0) logger.Line($"spark3d preprocess --cluster: removed {stale} temporary file(s) left by stopped workers");
+        logger.Line($"spark3d preprocess --cluster: {summary.Total} volumes: done {summary.Done - summary.SkippedFromJournal}, " +
+                    $"failed {summary.Failed}, skipped {summary.SkippedFromJournal} (already in the cache); re-queued {summary.Requeued}, " +
+                    $"duplicates ignored {summary.DuplicatesIgnored}; {CommandConsole.Duration(summary.Elapsed)}{WorkingText(summary)}; manifest {manifestPath}");
         foreach (var n in summary.Nodes)
-            Console.Out.WriteLine($"  node {n.Node}: {n.Completed} ok, {n.Failed} failed, {n.ItemsPerSecond:0.00} items/s");
+            logger.Line(string.Create(CultureInfo.InvariantCulture, $"  node {n.Node}: {n.Completed} ok, {n.Failed} failed, {n.ItemsPerSecond:0.00} items/s"));
         return 0;
     }
 

@@ -1,5 +1,7 @@
 using System.Globalization;
 using Spark3D.Actors.Cluster;
+using Microsoft.Extensions.Logging;
+using Spark3D.Training.Telemetry;
 using Spectre.Console;
 
 namespace Spark3D.Host.Cluster;
@@ -8,20 +10,28 @@ namespace Spark3D.Host.Cluster;
 /// The coordinator's progress view: polls <see cref="PreprocessCoordinatorNode.GetStatusAsync"/> and shows members
 /// (address, roles, status), done/failed/pending/leased counts, re-queues, duplicates and per-node throughput.
 /// A live table on a terminal; on redirected output one line whenever a count changes (so logs show re-queues).
+/// The lines go through <c>log</c> when given (console and the coordinator's log file); while the table is shown they go
+/// to <c>record</c> (the log file only), so the file is a complete record either way.
 /// </summary>
 internal static class ClusterProgressView
 {
-    public static async Task<JobSummary> RunAsync(PreprocessCoordinatorNode node, IAnsiConsole console, TimeSpan pollInterval)
+    public static async Task<JobSummary> RunAsync(PreprocessCoordinatorNode node, IAnsiConsole console, TimeSpan pollInterval,
+        ILogger? log = null, ILogger? record = null)
     {
         if (console.Profile.Capabilities.Interactive)
         {
             JobSummary? summary = null;
+            var lines = record is null ? null : ChangedLines(record);
             await console.Live(new Markup("starting the cluster…")).AutoClear(false).StartAsync(async ctx =>
             {
                 while (!node.Completion.IsCompleted)
                 {
                     var status = await TryStatus(node).ConfigureAwait(false);
-                    if (status is not null) ctx.UpdateTarget(Table(status));
+                    if (status is not null)
+                    {
+                        ctx.UpdateTarget(Table(status));
+                        lines?.Invoke(status);
+                    }
                     await Task.WhenAny(node.Completion, Task.Delay(pollInterval)).ConfigureAwait(false);
                 }
                 summary = await node.Completion.ConfigureAwait(false);
@@ -31,19 +41,28 @@ internal static class ClusterProgressView
             return summary!;
         }
 
-        string? previous = null;
+        var plain = ChangedLines(log);
         while (!node.Completion.IsCompleted)
         {
             var status = await TryStatus(node).ConfigureAwait(false);
-            if (status is not null)
-            {
-                string line = Line(status);
-                if (line != previous) Console.Out.WriteLine(line);
-                previous = line;
-            }
+            if (status is not null) plain(status);
             await Task.WhenAny(node.Completion, Task.Delay(pollInterval)).ConfigureAwait(false);
         }
         return await node.Completion.ConfigureAwait(false);
+    }
+
+    // Writes the status line when it differs from the last one, to log (or the console when there is none).
+    private static Action<ClusterStatus> ChangedLines(ILogger? log)
+    {
+        string? previous = null;
+        return status =>
+        {
+            string line = Line(status);
+            if (line == previous) return;
+            previous = line;
+            if (log is not null) log.Line(line);
+            else Console.Out.WriteLine(line);
+        };
     }
 
     private static async Task<ClusterStatus?> TryStatus(PreprocessCoordinatorNode node)

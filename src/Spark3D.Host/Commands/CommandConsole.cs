@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using Spark3D.Training.Telemetry;
 using Spectre.Console;
 
 namespace Spark3D.Host.Commands;
@@ -13,9 +15,12 @@ internal static class CommandConsole
 
     /// <summary>
     /// Runs <paramref name="work"/> with a callback <c>report(done, description)</c>; shows a progress bar of
-    /// <paramref name="total"/> steps. The callback is thread-safe.
+    /// <paramref name="total"/> steps. The callback is thread-safe. The plain lines go through <paramref name="log"/>
+    /// when given (so they reach the run's log file); while the bar is shown, the same lines go to
+    /// <paramref name="record"/> (the log file only).
     /// </summary>
-    public static T WithProgress<T>(IAnsiConsole console, string title, int total, Func<Action<int, string>, T> work)
+    public static T WithProgress<T>(IAnsiConsole console, string title, int total, Func<Action<int, string>, T> work,
+        ILogger? log = null, ILogger? record = null)
     {
         if (console.Profile.Capabilities.Interactive && total > 0)
         {
@@ -26,6 +31,7 @@ internal static class CommandConsole
                 {
                     var task = ctx.AddTask(Markup.Escape(title), maxValue: total);
                     var gate = new object();
+                    var lines = record is null ? null : PlainLines(title, total, record);
                     return work((done, description) =>
                     {
                         lock (gate)
@@ -33,22 +39,31 @@ internal static class CommandConsole
                             task.Value = done;
                             task.Description = Markup.Escape(description);
                         }
+                        lines?.Invoke(done, description);
                     });
                 });
         }
 
-        var lineGate = new object();
+        return work(PlainLines(title, total, log));
+    }
+
+    // A line per ~10 % (and at the end) to log, or to the console when there is none; thread-safe.
+    private static Action<int, string> PlainLines(string title, int total, ILogger? log)
+    {
+        var gate = new object();
         int lastDecile = -1;
-        return work((done, description) =>
+        return (done, description) =>
         {
-            lock (lineGate)
+            lock (gate)
             {
                 int decile = total == 0 ? 10 : done * 10 / total;
                 if (decile <= lastDecile) return;
                 lastDecile = decile;
-                Console.Out.WriteLine($"{title}: {done}/{total} {description}");
+                string line = $"{title}: {done}/{total} {description}";
+                if (log is not null) log.Line(line);
+                else Console.Out.WriteLine(line);
             }
-        });
+        };
     }
 
     /// <summary>"1m 05s" / "12.3 s".</summary>

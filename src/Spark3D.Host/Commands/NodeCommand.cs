@@ -2,6 +2,7 @@ using System.CommandLine;
 using Spark3D.Actors.Cluster;
 using Spark3D.Host.Cluster;
 using Spark3D.Host.Config;
+using Spark3D.Training.RunFiles;
 using Spark3D.Training.Telemetry;
 
 namespace Spark3D.Host.Commands;
@@ -9,9 +10,10 @@ namespace Spark3D.Host.Commands;
 /// <summary>
 /// `spark3d node --role preprocess --seed HOST:PORT [--port P] [--hostname H]`: joins a preprocessing cluster as a
 /// worker. The output folder and preprocessing settings come from the coordinator (<see cref="JobDescription"/>), so every
-/// node writes the same files. Exits 0 once the coordinator reports all work done; 5 when it went away first (or never
-/// answered within spark3d.cluster.registration-timeout), with a message on stderr, and on Ctrl-C; 2 for bad arguments
-/// (<see cref="ExitCodes"/>).
+/// node writes the same files; its log file, <c>worker-HOST-PORT.log</c> (this node's cluster address), goes there too
+/// from the moment the job description arrives (what was logged before it is written at the top). Exits 0 once the
+/// coordinator reports all work done; 5 when it went away first (or never answered within
+/// spark3d.cluster.registration-timeout), with a message on stderr, and on Ctrl-C; 2 for bad arguments (<see cref="ExitCodes"/>).
 /// </summary>
 internal static class NodeCommand
 {
@@ -29,8 +31,15 @@ internal static class NodeCommand
         return cmd;
     }
 
+    private const string Category = "spark3d.node";
+
+    /// <summary>The worker's log file name (without .log) for its cluster address.</summary>
+    public static string LogName(Akka.Actor.Address address) => $"worker-{address.Host}-{address.Port}";
+
     private static async Task<int> RunAsync(ParseResult r, string role, string[] seeds, int? port, string? hostname, CancellationToken ct)
     {
+        using var log = GlobalOptions.CreateLog(r);
+        var logger = log.For(Category);
         ClusterNodeOptions node;
         PreprocessJobOptions job;
         TelemetryOptions telemetry;
@@ -54,28 +63,28 @@ internal static class NodeCommand
         }
         catch (Exception e) when (e is ArgumentException or IOException or InvalidOperationException or Akka.Configuration.ConfigurationException)
         {
-            Console.Error.WriteLine("spark3d node: " + e.Message.ReplaceLineEndings(" "));
+            log.Failure(Category, "spark3d node: " + e.Message.ReplaceLineEndings(" "), e);
             return ExitCodes.BadInput;
         }
 
         ClusterNodeWarnings.WarnIfInsecure(node, "spark3d node");
         var description = new TaskCompletionSource<JobDescription>(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var exporter = MetricsExporter.Start(telemetry, MetricsRole.Worker, ClusterWorkerMetrics.HistogramViews, w => Console.Error.WriteLine("warning: " + w));
+        using var exporter = MetricsExporter.Start(telemetry, MetricsRole.Worker, ClusterWorkerMetrics.HistogramViews, w => logger.Warn(w));
         using var metrics = new ClusterWorkerMetrics();
         PreprocessWorkerNode worker;
         try
         {
-            worker = PreprocessCluster.StartWorker(node, job, new MeteredVolumeJob(new CacheVolumeJob(description.Task), metrics));
+            worker = PreprocessCluster.StartWorker(node, job, new MeteredVolumeJob(new CacheVolumeJob(description.Task), metrics), log.Factory);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            Console.Error.WriteLine($"spark3d node: cannot start on {node.Hostname}:{node.Port}: {ClusterPreprocessRun.Innermost(e)}");
+            log.Failure(Category, $"spark3d node: cannot start on {node.Hostname}:{node.Port}: {ClusterPreprocessRun.Innermost(e)}", e);
             return ExitCodes.BadInput;
         }
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var fetch = FetchDescription(worker, ClusterConfig.SeedAddress(node.SystemName, node.Seeds[0], node.Tls.Enabled), description, stop.Token);
-        Console.Out.WriteLine($"spark3d node: worker {worker.Address} joining {string.Join(", ", node.Seeds)} ({job.EffectiveParallelism} jobs in flight)" +
-                              (exporter.Url is { } url ? $"; metrics {url}" : ""));
+        var fetch = FetchDescription(worker, ClusterConfig.SeedAddress(node.SystemName, node.Seeds[0], node.Tls.Enabled), description, log, stop.Token);
+        logger.Line($"spark3d node: worker {worker.Address} joining {string.Join(", ", node.Seeds)} ({job.EffectiveParallelism} jobs in flight)" +
+                    (exporter.Url is { } url ? $"; metrics {url}" : ""));
         var outcome = await Task.WhenAny(worker.Completion, Task.Delay(Timeout.Infinite, ct)).ConfigureAwait(false) == worker.Completion
             ? await worker.Completion.ConfigureAwait(false)
             : new WorkerOutcome(false, "cancelled");
@@ -84,24 +93,28 @@ internal static class NodeCommand
         await fetch.ConfigureAwait(false);
         var status = await TryStatus(worker).ConfigureAwait(false);
         await worker.ShutdownAsync().ConfigureAwait(false);
-        Console.Out.WriteLine($"spark3d node: {(outcome.AllWorkDone ? "all work done" : "stopped")}: {outcome.Reason}" +
-                              (status is null ? "" : $"; this node: {status.Completed} ok, {status.Failed} failed") +
-                              string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                                  $"; cpu {System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:0.00} s"));
+        logger.Line($"spark3d node: {(outcome.AllWorkDone ? "all work done" : "stopped")}: {outcome.Reason}" +
+                    (status is null ? "" : $"; this node: {status.Completed} ok, {status.Failed} failed") +
+                    string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                        $"; cpu {System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:0.00} s") +
+                    (log.FilePath is { } file ? $"; log {file}" : ""));
         if (outcome.AllWorkDone) return ExitCodes.Success;
         if (ct.IsCancellationRequested) return ExitCodes.CoordinatorLost; // Ctrl-C: the line above says "cancelled"
         // The worker does not rejoin by itself: a restarted coordinator is a new cluster (docs/cluster.md, "Coordinator crashes").
-        Console.Error.WriteLine($"spark3d node: the coordinator is gone or never answered ({outcome.Reason}); exit code {ExitCodes.CoordinatorLost}. " +
-                                "Nothing finished is lost: start the coordinator again on the same output folder (it resumes from its journal), then this node.");
+        log.Failure(Category, $"spark3d node: the coordinator is gone or never answered ({outcome.Reason}); exit code {ExitCodes.CoordinatorLost}. " +
+                              "Nothing finished is lost: start the coordinator again on the same output folder (it resumes from its journal), then this node.");
         return ExitCodes.CoordinatorLost;
     }
 
-    private static async Task FetchDescription(PreprocessWorkerNode worker, string seedAddress, TaskCompletionSource<JobDescription> target, CancellationToken ct)
+    private static async Task FetchDescription(PreprocessWorkerNode worker, string seedAddress, TaskCompletionSource<JobDescription> target, RunLog log,
+        CancellationToken ct)
     {
+        var logger = log.For(Category);
         try
         {
             var d = await JobDescriptionActor.FetchAsync(worker.System, seedAddress, ct).ConfigureAwait(false);
-            Console.Out.WriteLine($"spark3d node: job from the coordinator: output {d.OutputDir}");
+            AttachLog(log, d.OutputDir, worker.Address);
+            logger.Line($"spark3d node: job from the coordinator: output {d.OutputDir}");
             target.TrySetResult(d);
         }
         catch (OperationCanceledException)
@@ -110,8 +123,21 @@ internal static class NodeCommand
         }
         catch (FormatException e)
         {
-            Console.Error.WriteLine("spark3d node: " + e.Message);
+            logger.Error("spark3d node: " + e.Message, e);
             target.TrySetException(e);
+        }
+    }
+
+    // The node's log file goes into the shared output folder, named by its cluster address (unique across the nodes).
+    private static void AttachLog(RunLog log, string outputDir, Akka.Actor.Address address)
+    {
+        try
+        {
+            log.AttachFile(Path.Combine(outputDir, RunFileNames.Log(LogName(address))), GlobalOptions.LogHeader());
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            log.For(Category).Warn($"spark3d node: no log file in {outputDir}: {e.Message}", e);
         }
     }
 

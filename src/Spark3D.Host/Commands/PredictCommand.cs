@@ -41,6 +41,7 @@ internal static class PredictCommand
         };
         cmd.SetAction(r =>
         {
+            using var log = GlobalOptions.CreateLog(r); // console only: predict has no run directory
             try
             {
                 var config = GlobalOptions.LoadConfig(r);
@@ -52,7 +53,7 @@ internal static class PredictCommand
                 var cases = Cases(files, described.InputChannels);
                 var runtime = TorchRuntime.Initialize(settings.Device);
                 var p = CommandWorkloads.Predict(described, runtime, cases.Select(c => c[0]).ToList());
-                string? memory = MemoryPreflightStep.Run(DeviceOptionsMapper.MemoryPreflight(config), p.Workload, p.Current, p.Alternatives, Console.Error);
+                string? memory = MemoryPreflightStep.Run(DeviceOptionsMapper.MemoryPreflight(config), p.Workload, p.Current, p.Alternatives, log.For("spark3d.predict"));
                 if (memory is not null) Console.Out.WriteLine(memory);
                 string which = r.GetValue(checkpoint) ?? FineTuneOptionsMapper.PredictCheckpoint(config);
                 using var predictor = SegmentationPredictor.Open(r.GetValue(model)!, runtime.Device, runtime.ComputeDType, best: which == "best");

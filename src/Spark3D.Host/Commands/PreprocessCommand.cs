@@ -3,6 +3,8 @@ using Spark3D.Actors.Cluster;
 using Spark3D.Data.Cache;
 using Spark3D.Host.Cluster;
 using Spark3D.Host.Config;
+using Spark3D.Training.RunFiles;
+using Spark3D.Training.Telemetry;
 
 namespace Spark3D.Host.Commands;
 
@@ -45,6 +47,7 @@ internal static class PreprocessCommand
     private static async Task<int> RunAsync(ParseResult r, string input, string output, int? jobs, string? labels, bool cluster, int? port, bool work,
         bool timings, CancellationToken ct)
     {
+        using var log = GlobalOptions.CreateLog(r);
         CacheBuildOptions options;
         IReadOnlyList<VolumeSource> sources;
         Akka.Configuration.Config config;
@@ -72,14 +75,17 @@ internal static class PreprocessCommand
             }
             if (File.Exists(output)) throw new IOException($"--output '{output}' is a file, not a folder.");
             Directory.CreateDirectory(output);
+            // The output folder is the run directory: preprocess.log locally, coordinator.log for --cluster.
+            log.AttachFile(Path.Combine(output, RunFileNames.Log(cluster ? ClusterPreprocessRun.LogName : LogName)), GlobalOptions.LogHeader());
         }
         catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException or FormatException
                                       or InvalidOperationException or Akka.Configuration.ConfigurationException
                                       or Data.Segmentation.SegmentationDatasetException or Data.Nifti.NiftiFormatException)
         {
-            Console.Error.WriteLine("spark3d preprocess: " + e.Message.ReplaceLineEndings(" "));
+            log.Failure(Category, "spark3d preprocess: " + e.Message.ReplaceLineEndings(" "), e);
             return BadArgumentsExitCode;
         }
+        var logger = log.For(Category);
 
         var console = CommandConsole.Create();
         if (cluster)
@@ -97,31 +103,40 @@ internal static class PreprocessCommand
             }
             catch (Exception e) when (e is ArgumentException or Akka.Configuration.ConfigurationException)
             {
-                Console.Error.WriteLine("spark3d preprocess: " + e.Message.ReplaceLineEndings(" "));
+                log.Failure(Category, "spark3d preprocess: " + e.Message.ReplaceLineEndings(" "), e);
                 return BadArgumentsExitCode;
             }
-            return await ClusterPreprocessRun.RunAsync(sources, output, options, node, job, work, telemetry, console).ConfigureAwait(false);
+            return await ClusterPreprocessRun.RunAsync(sources, output, options, node, job, work, telemetry, console, log).ConfigureAwait(false);
         }
 
         PreprocessSummary summary;
         try
         {
+            // A bad volume is expected and handled (a failed manifest entry): one warning line, its stack trace in the file.
+            var preprocessor = new DatasetPreprocessor(options, (entry, e) => logger.Warn($"failed {entry.Id}: {entry.Reason}", e));
             summary = CommandConsole.WithProgress(console, "preprocess", sources.Count, report =>
-                new DatasetPreprocessor(options).Run(sources, output,
-                    new InlineProgress(p => report(p.Completed, $"ok {p.Ok}  failed {p.Failed}  skipped {p.Skipped}")), ct));
+                preprocessor.Run(sources, output,
+                    new InlineProgress(p => report(p.Completed, $"ok {p.Ok}  failed {p.Failed}  skipped {p.Skipped}")), ct),
+                logger, log.FileOnly(Category));
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            Console.Error.WriteLine("spark3d preprocess: cancelled; finished volumes are in the manifest, rerun the same command to resume.");
+            logger.Warn("spark3d preprocess: cancelled; finished volumes are in the manifest, rerun the same command to resume.");
             return CancelledExitCode;
         }
-        Console.Out.WriteLine($"spark3d preprocess: {summary.Total} volumes: ok {summary.Ok}, failed {summary.Failed}, skipped {summary.Skipped} " +
-                              $"(already in the cache) in {CommandConsole.Duration(summary.Elapsed)}; manifest {Path.GetFullPath(summary.ManifestPath)}");
-        foreach (var f in summary.Failures.Take(20)) Console.Out.WriteLine($"  failed {f.Id}: {f.Reason}");
-        if (summary.Failures.Count > 20) Console.Out.WriteLine($"  … {summary.Failures.Count - 20} more failures in the manifest");
-        if (timings && summary.Timings is not null) Console.Out.WriteLine(TimingsPrefix + summary.Timings.ToJson());
+        logger.Line($"spark3d preprocess: {summary.Total} volumes: ok {summary.Ok}, failed {summary.Failed}, skipped {summary.Skipped} " +
+                    $"(already in the cache) in {CommandConsole.Duration(summary.Elapsed)}; manifest {Path.GetFullPath(summary.ManifestPath)}");
+        foreach (var f in summary.Failures.Take(20)) logger.Line($"  failed {f.Id}: {f.Reason}");
+        if (summary.Failures.Count > 20) logger.Line($"  … {summary.Failures.Count - 20} more failures in the manifest");
+        if (timings && summary.Timings is not null) logger.Line(TimingsPrefix + summary.Timings.ToJson());
+        logger.Line($"log: {log.FilePath}");
         return 0;
     }
+
+    /// <summary>The log file of a local run in its output folder: <c>preprocess.log</c>.</summary>
+    public const string LogName = "preprocess";
+
+    private const string Category = "spark3d.preprocess";
 
     /// <summary>Calls back on the reporting thread (Progress&lt;T&gt; would post to a sync context / thread pool out of order).</summary>
     private sealed class InlineProgress(Action<PreprocessProgress> report) : IProgress<PreprocessProgress>

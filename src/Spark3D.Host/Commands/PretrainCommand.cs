@@ -79,7 +79,7 @@ internal static class PretrainCommand
         var runtime = TorchRuntime.Initialize(DeviceOptionsMapper.Device(config));
         var preflight = CommandWorkloads.Pretrain(network, mae, dataOptions, optimizer.Kind, runtime, pipeline.BatchSize);
         string? memory = MemoryPreflightStep.Run(DeviceOptionsMapper.MemoryPreflight(config), preflight.Workload, preflight.Current,
-            preflight.Alternatives, Console.Error);
+            preflight.Alternatives, logger);
         using var data = PretrainData.Open(dataDirectory, dataOptions);
         var engineOptions = new SparkTrainerOptions
         {
@@ -114,7 +114,7 @@ internal static class PretrainCommand
         var run = PipelineRunner.Start(pipeline, data.Catalog, data.Producer, data.Batches, engines, logs: log.Factory);
         engines.DataWaitFraction = () => run.Metrics.Snapshot().DataWaitFraction;
         using var stop = signals.Token.Register(() => _ = run.StopAsync());
-        new ConsoleProgressView(telemetry, "spark3d pretrain", logger).ShowAsync(run).GetAwaiter().GetResult();
+        new ConsoleProgressView(telemetry, "spark3d pretrain", logger, log.FileOnly("spark3d.pretrain")).ShowAsync(run).GetAwaiter().GetResult();
         var outcome = run.Completion.GetAwaiter().GetResult();
 
         Report(outcome, runDirectory, engineOptions, logger, log.FilePath);

@@ -7,7 +7,7 @@ namespace Spark3D.Host.Config;
 /// <see cref="DeviceOptionsMapper"/>).</summary>
 public static class ModelOptionsMapper
 {
-    /// <summary>Preset, channels, classes, deep supervision and initialisation.</summary>
+    /// <summary>Preset, channels, classes and initialisation.</summary>
     public static NetworkOptions Network(Akka.Configuration.Config config)
     {
         var c = Section(config, "spark3d.model");
@@ -16,7 +16,6 @@ public static class ModelOptionsMapper
             Preset(config),
             c.GetInt("input-channels"),
             c.GetInt("num-classes"),
-            c.GetBoolean("deep-supervision"),
             init switch
             {
                 "pytorch-default" => NetworkInit.PyTorchDefault,

@@ -99,7 +99,7 @@ public static class FineTuneRun
         {
             throw new FineTuneSetupException(e.Message, e);
         }
-        string? memory = CheckMemory(config, settings, runtime, pipeline.BatchSize, dataset.NumClasses, request.Pretrained is not null);
+        string? memory = CheckMemory(config, settings, runtime, pipeline.BatchSize, dataset.NumClasses, request.Pretrained is not null, log);
         if (memory is not null) log.Line(memory);
         Checkpoint? pretrained = null;
         if (request.Pretrained is { } path)
@@ -170,7 +170,7 @@ public static class FineTuneRun
         {
             var run = PipelineRunner.Start(pipeline, catalog, producer, new LabelledBatchAssembler(), engines, logs: runLog.Factory);
             using var stop = cts.Token.Register(() => _ = run.StopAsync());
-            new ConsoleProgressView(telemetry, "spark3d finetune", log).ShowAsync(run).GetAwaiter().GetResult();
+            new ConsoleProgressView(telemetry, "spark3d finetune", log, runLog.FileOnly("spark3d.finetune")).ShowAsync(run).GetAwaiter().GetResult();
             var result = run.Completion.GetAwaiter().GetResult();
             var last = run.Metrics.Snapshot();
             log.Line($"step {result.Step}, loss {result.LossFirst:0.####} -> {result.LossLast:0.####}{ProgressLine.Dice(last)}, {result.Elapsed.TotalSeconds:0.0} s, " +
@@ -221,12 +221,13 @@ public static class FineTuneRun
     }
 
     /// <summary>The memory preflight before any network or checkpoint is loaded; refusal is a setup error (exit 2).</summary>
-    private static string? CheckMemory(Akka.Configuration.Config config, FineTuneSettings settings, TorchRuntimeInfo runtime, int batch, int classes, bool presetFixed)
+    private static string? CheckMemory(Akka.Configuration.Config config, FineTuneSettings settings, TorchRuntimeInfo runtime, int batch, int classes, bool presetFixed,
+        ILogger log)
     {
         var p = Memory.CommandWorkloads.Finetune(settings, runtime, batch, classes, presetFixed);
         try
         {
-            return Memory.MemoryPreflightStep.Run(DeviceOptionsMapper.MemoryPreflight(config), p.Workload, p.Current, p.Alternatives, Console.Error);
+            return Memory.MemoryPreflightStep.Run(DeviceOptionsMapper.MemoryPreflight(config), p.Workload, p.Current, p.Alternatives, log);
         }
         catch (Exception e) when (e is Memory.MemoryPreflightException or ArgumentException)
         {

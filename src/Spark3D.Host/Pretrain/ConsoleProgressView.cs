@@ -12,8 +12,10 @@ namespace Spark3D.Host.Pretrain;
 /// redirected (or the view is off). Used by pretrain and finetune (which adds its validation pseudo-Dice).
 /// </summary>
 /// <remarks>Plain lines go through <paramref name="log"/> when given, so they also land in the run's log file (and
-/// --quiet silences them on the console); the live table is the console's alone.</remarks>
-public sealed class ConsoleProgressView(TelemetryOptions options, string title = "spark3d pretrain", ILogger? log = null)
+/// --quiet silences them on the console); the live table is the console's alone. While the table is up, the same plain
+/// line goes to <paramref name="record"/> (the run's log file only) at the same interval, so the file is a complete
+/// record of the run either way.</remarks>
+public sealed class ConsoleProgressView(TelemetryOptions options, string title = "spark3d pretrain", ILogger? log = null, ILogger? record = null)
 {
     /// <summary>True when the live view will be used (on, or auto on a terminal).</summary>
     public bool IsLive => options.Console switch
@@ -38,17 +40,27 @@ public sealed class ConsoleProgressView(TelemetryOptions options, string title =
         }
     }
 
+    // The live table's refresh; the file's record keeps the plain interval (options.PlainInterval), checked at each refresh.
+    private static readonly TimeSpan RefreshInterval = TimeSpan.FromMilliseconds(500);
+
     private async Task LiveAsync(PipelineRun run)
     {
         var table = BuildTable(run.Metrics.Snapshot());
+        var sinceRecord = System.Diagnostics.Stopwatch.StartNew();
         await AnsiConsole.Live(table).AutoClear(false).StartAsync(async ctx =>
         {
             while (true)
             {
-                var finished = await Task.WhenAny(run.Completion, Task.Delay(500)).ConfigureAwait(false);
-                ctx.UpdateTarget(BuildTable(run.Metrics.Snapshot()));
+                var finished = await Task.WhenAny(run.Completion, Task.Delay(RefreshInterval)).ConfigureAwait(false);
+                var status = run.Metrics.Snapshot();
+                ctx.UpdateTarget(BuildTable(status));
                 ctx.Refresh();
                 if (finished == run.Completion) return;
+                if (record is not null && sinceRecord.Elapsed >= options.PlainInterval)
+                {
+                    record.Line(ProgressLine.Format(status));
+                    sinceRecord.Restart();
+                }
             }
         }).ConfigureAwait(false);
     }

@@ -12,17 +12,17 @@ public enum NetworkInit
     He,
 }
 
-/// <summary>Network options (HOCON <c>spark3d.model</c>): which preset, its in/out channels, deep supervision and init.</summary>
+/// <summary>Network options (HOCON <c>spark3d.model</c>): which preset, its in/out channels and init. Deep supervision is
+/// not a property of the network (it always has a head per decoder stage) but of fine-tuning's loss
+/// (spark3d.finetune.deep-supervision).</summary>
 public sealed record NetworkOptions(
     string Preset = "resenc-l",
     int InputChannels = 1,
     int NumClasses = 1,
-    bool DeepSupervision = false,
     NetworkInit Init = NetworkInit.PyTorchDefault)
 {
     /// <summary>The network shape these options describe.</summary>
-    public UNetConfig ToConfig() =>
-        NetworkPresets.Get(Preset, InputChannels, NumClasses) with { DeepSupervision = DeepSupervision };
+    public UNetConfig ToConfig() => NetworkPresets.Get(Preset, InputChannels, NumClasses);
 
     /// <summary>Builds and initialises the network on <paramref name="device"/> (CPU when null).</summary>
     public ResidualEncoderUNet Build(torch.Device? device = null)

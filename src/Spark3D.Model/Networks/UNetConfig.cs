@@ -15,8 +15,7 @@ public sealed record UNetConfig(
     int KernelSize = 3,
     bool ConvBias = true,
     double NormEps = 1e-5,
-    double LeakySlope = 0.01,
-    bool DeepSupervision = false)
+    double LeakySlope = 0.01)
 {
     /// <summary>Number of resolution stages.</summary>
     public int Stages => Features.Length;

@@ -25,7 +25,8 @@ public static class RunFileNames
     public const string FineTunedModel = "model.json";
 
     /// <summary>The run's log file (every level from debug up, stack traces included; the console gets one line per
-    /// event): <c>pretrain.log</c>, <c>finetune.log</c>, <c>preprocess.log</c>.</summary>
+    /// event): <c>pretrain.log</c>, <c>finetune.log</c>; in a cache folder <c>preprocess.log</c> (local run),
+    /// <c>coordinator.log</c> and one <c>worker-HOST-PORT.log</c> per worker node (cluster).</summary>
     public static string Log(string command) => command + ".log";
 
     /// <summary>Fine-tuning's train/validation split, in nnU-Net's <c>splits_final.json</c> shape (<see cref="ValidationSplit"/>).</summary>

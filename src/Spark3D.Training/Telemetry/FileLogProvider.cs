@@ -30,6 +30,23 @@ public sealed class FileLogProvider : ILoggerProvider
     /// <summary>Writes a separator line, e.g. the command line of this process.</summary>
     public void WriteHeader(string header) => Append($"{Now()} ---- {header.ReplaceLineEndings(" ")}");
 
+    /// <summary>Writes lines formatted earlier with <see cref="FormatEvent"/> (events logged before the file was known).</summary>
+    public void WriteEarlier(IEnumerable<string> lines)
+    {
+        foreach (var line in lines) Append(line);
+    }
+
+    /// <summary>The file's text for one event logged now: timestamp, level, category, message, then the exception.</summary>
+    public static string FormatEvent(LogLevel level, string category, string message, Exception? exception)
+    {
+        var line = new StringBuilder().Append(Now()).Append(' ').Append(Short(level)).Append(' ').Append(category).Append(": ").Append(message);
+        if (exception is not null) line.AppendLine().Append(exception);
+        return line.ToString();
+    }
+
+    /// <summary>The levels the file takes: debug and up.</summary>
+    public static bool Takes(LogLevel level) => level is >= LogLevel.Debug and < LogLevel.None;
+
     /// <inheritdoc />
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
 
@@ -67,15 +84,12 @@ public sealed class FileLogProvider : ILoggerProvider
     {
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
 
-        public bool IsEnabled(LogLevel logLevel) => logLevel is >= LogLevel.Debug and < LogLevel.None;
+        public bool IsEnabled(LogLevel logLevel) => Takes(logLevel);
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
             if (!IsEnabled(logLevel)) return;
-            var line = new StringBuilder().Append(Now()).Append(' ').Append(Short(logLevel)).Append(' ').Append(category).Append(": ")
-                .Append(formatter(state, exception));
-            if (exception is not null) line.AppendLine().Append(exception);
-            owner.Append(line.ToString());
+            owner.Append(FormatEvent(logLevel, category, formatter(state, exception), exception));
         }
     }
 }

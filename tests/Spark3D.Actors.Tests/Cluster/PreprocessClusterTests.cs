@@ -1,7 +1,9 @@
 using System.Security.Cryptography;
 using Akka.Actor;
 using Akka.Configuration;
+using Microsoft.Extensions.Logging;
 using Spark3D.Actors.Cluster;
+using Spark3D.Actors.Tests.Logging;
 
 namespace Spark3D.Actors.Tests.Cluster;
 
@@ -150,6 +152,39 @@ public sealed class PreprocessClusterTests
         }
 
         Assert.All(firstJob.Runs.Values, runs => Assert.Equal(1, runs));
+    }
+
+    [Fact]
+    public async Task A_failed_volume_is_one_warning_with_its_exception_on_a_working_coordinator()
+    {
+        using var set = new TestVolumeSet(3, invalidEvery: 0, seed: 5);
+        using var journal = new JsonLinesWorkJournal(set.JournalPath);
+        var collector = new LogCollector();
+        using var logs = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(collector));
+        var coordinator = PreprocessCluster.StartCoordinator(FastNode() with { LogLevel = "INFO" }, Job, set.Items, journal, localJob: new FailingJob("vol001"), logs: logs);
+        try
+        {
+            var summary = await coordinator.Completion.WaitAsync(TimeSpan.FromSeconds(20));
+            Assert.Equal((3, 2, 1), (summary.Total, summary.Done, summary.Failed));
+        }
+        finally
+        {
+            await coordinator.ShutdownAsync().WaitAsync(TimeSpan.FromSeconds(15));
+        }
+
+        // The worker's warning carries the exception (its stack trace goes to the log file); the coordinator's own
+        // "failed on" line for its own node is info, so the console shows the failure once.
+        var aboutIt = collector.Snapshot().Where(e => e.Message.Contains("'vol001' failed", StringComparison.Ordinal)).ToList();
+        var warning = Assert.Single(aboutIt, e => e.Level >= LogLevel.Warning);
+        Assert.Equal("akka", warning.Category);
+        Assert.IsType<InvalidDataException>(warning.Error);
+        Assert.Contains(aboutIt, e => e.Level < LogLevel.Warning && e.Message.Contains("failed on", StringComparison.Ordinal));
+    }
+
+    private sealed class FailingJob(string failingId) : IVolumeJob
+    {
+        public VolumeJobResult Run(VolumeWorkItem item, CancellationToken ct) =>
+            item.Id == failingId ? throw new InvalidDataException($"{item.Id}: not a volume") : VolumeJobResult.Ok(item.Id + ".out", "00");
     }
 
     private static string SeedOf(Address address) => $"{address.Host}:{address.Port}";

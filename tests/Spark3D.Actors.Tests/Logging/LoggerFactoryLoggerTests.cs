@@ -10,24 +10,10 @@ namespace Spark3D.Actors.Tests.Logging;
 
 public sealed class LoggerFactoryLoggerTests
 {
-    private sealed class Collector : ILoggerProvider, ILogger
-    {
-        public List<(LogLevel Level, string Category, string Message, Exception? Error)> Events { get; } = [];
-        private string _category = "";
-        public ILogger CreateLogger(string categoryName) { _category = categoryName; return this; }
-        public void Dispose() { }
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-        public bool IsEnabled(LogLevel logLevel) => true;
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            lock (Events) Events.Add((logLevel, _category, formatter(state, exception), exception));
-        }
-    }
-
     [Fact]
     public async Task Akka_events_reach_the_factory_and_a_handled_non_finite_loss_is_a_warning_not_an_error()
     {
-        var collector = new Collector();
+        var collector = new LogCollector();
         using var factory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(collector));
         var system = ActorSystem.Create("log-test", LoggerFactorySetup.For(ConfigurationFactory.ParseString("akka.loglevel = DEBUG"), factory));
         try

@@ -44,6 +44,8 @@ public class FineTuneConfigTests
     {
         Assert.True(FineTuneOptionsMapper.FromConfig(Spark3DConfig.Defaults()).DeepSupervision);
         Assert.False(FineTuneOptionsMapper.FromConfig(Spark3DConfig.Load(null, ["spark3d.finetune.deep-supervision=off"])).DeepSupervision);
+        // spark3d.model.deep-supervision was mapped but read by nothing; it is gone, and setting it is an error, not a no-op.
+        Assert.Throws<UnknownSettingException>(() => Spark3DConfig.Load(null, ["spark3d.model.deep-supervision=on"]));
     }
 
     [Fact]

@@ -48,6 +48,9 @@ public sealed class MemoryPreflightCommandTests : IDisposable
             "-D", "spark3d.model.device.memory-available=1MiB", "-D", "spark3d.model.device.memory-preflight=warn"));
         Assert.True(code == 0, $"exit {code}\n{output}\n{error}");
         Assert.Contains("warning: not enough memory: tiny, patch 32×32×32", error, StringComparison.Ordinal);
+        // Through the logger: also in the run's log file, at warning level.
+        string log = File.ReadAllText(Path.Combine(_root, "warn", "pretrain.log"));
+        Assert.Matches(@"WARN spark3d\.pretrain: not enough memory: tiny, patch 32×32×32", log);
 
         (code, output, error) = ConsoleCapture.RunWithError(PretrainTestData.Args(Path.Combine(_root, "off"), Data, 1,
             "-D", "spark3d.model.device.memory-available=1MiB", "-D", "spark3d.model.device.memory-preflight=off"));

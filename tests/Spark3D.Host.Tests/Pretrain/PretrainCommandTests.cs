@@ -76,6 +76,29 @@ public sealed class PretrainCommandTests
     }
 
     [Fact]
+    public void While_the_live_table_is_shown_the_log_file_still_gets_a_plain_progress_line_per_interval()
+    {
+        string root = PretrainTestData.TempDir("pretrain-live-log");
+        try
+        {
+            string data = Path.Combine(root, "data"), run = Path.Combine(root, "run");
+            PretrainTestData.WritePhantoms(data, 2);
+            var (code, output, error) = ConsoleCapture.RunWithError(PretrainTestData.Args(run, data, 12,
+                "-D", "spark3d.telemetry.console=on", "-D", "spark3d.telemetry.plain-interval=100ms"));
+            Assert.True(code == 0, $"exit {code}\n{output}\n{error}");
+            var progress = new System.Text.RegularExpressions.Regex(@"step \d+/12 loss ");
+            Assert.DoesNotMatch(progress, output); // the console has the table, not the lines
+            var lines = File.ReadAllLines(Path.Combine(run, RunFileNames.Log("pretrain")))
+                .Where(l => l.Contains(" INFO spark3d.pretrain: step ", StringComparison.Ordinal) && progress.IsMatch(l)).ToList();
+            Assert.True(lines.Count >= 2, $"{lines.Count} progress lines in pretrain.log:\n{string.Join('\n', lines)}");
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
     public void With_bf16_the_run_says_so_trains_and_its_checkpoint_holds_fp32_weights()
     {
         string root = PretrainTestData.TempDir("pretrain-bf16");

@@ -73,4 +73,60 @@ public sealed class RunLogTests
         Assert.Equal("warning: worker: disk gone (IOException)", ConsoleLogProvider.Format(LogLevel.Warning, "worker: disk gone", e));
         Assert.Equal("error: copy failed (IOException: disk gone)", ConsoleLogProvider.Format(LogLevel.Error, "copy failed", e));
     }
+
+    [Fact]
+    public void A_file_only_logger_writes_to_the_file_and_never_to_the_console()
+    {
+        string dir = Directory.CreateTempSubdirectory("s3d-log-").FullName;
+        try
+        {
+            var console = new StringWriter();
+            string file = Path.Combine(dir, "pretrain.log");
+            using (var log = new RunLog(LogLevel.Debug, console, console))
+            {
+                var record = log.FileOnly("spark3d.pretrain"); // made before the file is attached, as the progress view is
+                record.Line("step 1/9 before the file: dropped");
+                log.AttachFile(file, "spark3d pretrain --test");
+                record.Line("step 2/9 loss 0.5");
+                record.Warn("a warning for the file");
+            }
+            Assert.Equal("", console.ToString());
+            string text = File.ReadAllText(file);
+            Assert.Contains("INFO spark3d.pretrain: step 2/9 loss 0.5", text, StringComparison.Ordinal);
+            Assert.Contains("WARN spark3d.pretrain: a warning for the file", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("step 1/9", text, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
+    public void What_was_logged_before_the_file_was_attached_is_written_after_its_header()
+    {
+        string dir = Directory.CreateTempSubdirectory("s3d-log-").FullName;
+        try
+        {
+            string file = Path.Combine(dir, "worker-127.0.0.1-2551.log");
+            using (var log = new RunLog(LogLevel.Warning, TextWriter.Null, TextWriter.Null))
+            {
+                var logger = log.For("spark3d.node");
+                logger.LogDebug("joining"); // below the console's level: still kept for the file
+                logger.Line("worker up");
+                log.AttachFile(file, "spark3d node --test");
+                logger.Line("job received");
+            }
+            var lines = File.ReadAllLines(file);
+            Assert.Contains("---- spark3d node --test", lines[0], StringComparison.Ordinal);
+            Assert.EndsWith("DEBUG spark3d.node: joining", lines[1], StringComparison.Ordinal);
+            Assert.EndsWith("INFO spark3d.node: worker up", lines[2], StringComparison.Ordinal);
+            Assert.EndsWith("INFO spark3d.node: job received", lines[3], StringComparison.Ordinal);
+            Assert.Equal(4, lines.Length);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
 }
