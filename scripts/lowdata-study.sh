@@ -1,110 +1,150 @@
 #!/usr/bin/env bash
-# Low-data study (issue 6): does SparK MAE pre-training help when only 1, 2 or 4 labelled volumes exist?
-#  1. N_UNLABELLED unlabelled phantoms -> MAE pre-training of the tiny preset (PRE_STEPS steps, 32^3 patches, 8^3 blocks).
-#  2. For each training-set size k in SIZES and each seed s in SEEDS: fine-tune on k labelled phantoms (a different
-#     k-subset per seed) with `spark3d finetune --pretrained` and, with the same steps, `--from-scratch`.
-#  3. `spark3d predict` on N_TEST held-out labelled phantoms, `spark3d evaluate --json` -> mean Dice (labels 1-4).
-#     (OVERLAP: sliding-window overlap of predict, 0.5 = nnU-Net; 0 is ~4x cheaper on CPU.)
-#  4. Table: mean +- std of mean Dice over seeds. Raw numbers in $OUT/results.tsv.
-# Everything runs at SPACING mm (phantoms drawn at 2-3 mm, preprocessed to 2 mm) to fit a small CPU budget.
-# Phantoms: `spark3d phantoms` when this build has it, else the bench stand-in `lowdata-prep phantoms` (same layout).
-# Pre-training: the bench stand-in `lowdata-prep pretrain` (SparkMae + TrainingStep directly) unless
-# USE_SPARK3D_PRETRAIN=1, which runs `spark3d pretrain` (issue 4) instead.
+# Low-data study (issue 12): does SparK MAE pre-training give better segmentations from 1, 2, 4 and 8 labelled volumes?
+# One script, real commands only (spark3d phantoms / preprocess / pretrain / finetune / predict / evaluate):
+#  1. Phantoms, made harder than the defaults (NOISE, BIAS; docs/finetune.md "Low-data study" says why):
+#     N_UNLABELLED unlabelled, a labelled pool of N_POOL training + N_VAL validation cases, N_TEST held-out test cases.
+#  2. `spark3d preprocess` the unlabelled ones, `spark3d pretrain` the tiny preset for PRE_STEPS steps.
+#  3. Sweep (validation cases only, never the test cases): the pre-trained arm's peak lr x warm-up fraction at
+#     SWEEP_K labelled cases; the best mean validation pseudo-Dice over the last three validations wins.
+#  4. For every k in SIZES and seed in SEEDS: fine-tune on k pool cases (a seeded subset per seed, the same subset for
+#     both arms) with --pretrained (the sweep's setting) and --from-scratch (nnU-Net's defaults), FT_STEPS steps each,
+#     validated every VAL_EVERY steps on the N_VAL validation cases (splits_final.json); predict the N_TEST test cases,
+#     `spark3d evaluate` -> foreground-mean Dice.
+#  5. $DOCS/results.json (rows: labelled, means, stds, paired t-test p), dice.png, validation-curves.png, sweep.tsv.
+# Knobs are environment variables (defaults below). Reruns skip what is done ($OUT keeps every run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=${OUT:-/tmp/lowdata-study}
+DOCS=${DOCS:-docs/lowdata-study}
 N_UNLABELLED=${N_UNLABELLED:-200}
-PRE_STEPS=${PRE_STEPS:-300}
-FT_STEPS=${FT_STEPS:-100}
-SEEDS=${SEEDS:-"1 2 3"}
-SIZES=${SIZES:-"1 2 4"}
-N_TEST=${N_TEST:-10}
+N_POOL=${N_POOL:-16}
+N_VAL=${N_VAL:-4}
+N_TEST=${N_TEST:-8}
+NOISE=${NOISE:-0.12}
+BIAS=${BIAS:-0.4}
 SPACING=${SPACING:-2}
-OVERLAP=${OVERLAP:-0.5}
-PATCH=32
+PATCH=${PATCH:-32}
+PRE_STEPS=${PRE_STEPS:-2000}
+PRE_BATCH=${PRE_BATCH:-4}
+FT_STEPS=${FT_STEPS:-500}
+VAL_EVERY=${VAL_EVERY:-50}
+SIZES=${SIZES:-"1 2 4 8"}
+SEEDS=${SEEDS:-"1 2 3 4 5"}
+SWEEP_K=${SWEEP_K:-2}
+SWEEP_SEED=${SWEEP_SEED:-101}
+SWEEP_LRS=${SWEEP_LRS:-"1e-3 1e-2"}
+SWEEP_WARMUPS=${SWEEP_WARMUPS:-"0.05 0.2"}
+OVERLAP=${OVERLAP:-0.25}
 PY=/usr/bin/python3; [ -x "$PY" ] || PY=python3
 
 dotnet build src/Spark3D.Host -c Release -nologo -v quiet >/dev/null
-dotnet build bench/Spark3D.Bench -c Release -nologo -v quiet >/dev/null
 source scripts/lib/jemalloc.sh
 S=src/Spark3D.Host/bin/Release/net10.0/spark3d
-B=bench/Spark3D.Bench/bin/Release/net10.0/Spark3D.Bench
-CFG=(-D "spark3d.preprocess.target-spacing=[$SPACING,$SPACING,$SPACING]" -D spark3d.data.phantoms.min-spacing-mm=2
-     -D spark3d.data.phantoms.max-spacing-mm=3 -D spark3d.pipeline.preprocessors=2 -D spark3d.pipeline.checkpoint-every=100000
-     -D spark3d.model.device.threads=1)
-# One intra-op thread per process and the two methods side by side: on a loaded 2-core box OpenMP with 2 threads
-# spins (predict measured 60 s vs 9 s per volume).
-mkdir -p "$OUT/runs"
+# One intra-op thread per process and two runs side by side: on 2 cores that beats one run with 2 threads.
+COMMON=(-D "spark3d.preprocess.target-spacing=[$SPACING,$SPACING,$SPACING]" -D spark3d.model.device.threads=1
+        -D spark3d.pipeline.preprocessors=1 -D spark3d.pipeline.checkpoint-every=100000)
+HARD=(-D spark3d.data.phantoms.min-spacing-mm=2 -D spark3d.data.phantoms.max-spacing-mm=3
+      -D spark3d.data.phantoms.noise-sigma="$NOISE" -D spark3d.data.phantoms.bias-strength="$BIAS")
+FT=(-D spark3d.finetune.validation.every-steps="$VAL_EVERY" -D spark3d.predict.test-time-mirroring=off)
+mkdir -p "$OUT/runs" "$DOCS"
 start=$(date +%s)
 say() { echo "[$(( $(date +%s) - start )) s] $*"; }
 
-phantoms() { # COUNT DIR SEED [--labels]
-  if $S phantoms --help 2>&1 | grep -q -- "--labels"; then $S "${CFG[@]}" phantoms --count "$1" --output "$2" --seed "$3" ${4:-} >/dev/null
-  else $B lowdata-prep phantoms --count "$1" --output "$2" --seed "$3" --min-spacing 2 --max-spacing 3 ${4:-} >/dev/null; fi
-}
-
-[ -d "$OUT/unlabelled" ] || { say "phantoms: $N_UNLABELLED unlabelled"; phantoms "$N_UNLABELLED" "$OUT/unlabelled" 1000; }
-[ -d "$OUT/pool" ] || { say "phantoms: 12 labelled (training pool)"; phantoms 12 "$OUT/pool" 2000 --labels; }
-[ -d "$OUT/test" ] || { say "phantoms: $N_TEST labelled (held out)"; phantoms "$N_TEST" "$OUT/test" 3000 --labels; }
-
-if [ ! -d "$OUT/pretrain/checkpoints" ]; then
-  say "pre-training tiny MAE, $PRE_STEPS steps"
-  if [ "${USE_SPARK3D_PRETRAIN:-0}" = 1 ]; then
-    $S "${CFG[@]}" -D spark3d.model.preset=tiny -D "spark3d.data.patch-size=[$PATCH,$PATCH,$PATCH]" -D spark3d.mae.block-size=8 \
-      pretrain --data "$OUT/unlabelled" --run-dir "$OUT/pretrain" --steps "$PRE_STEPS"
-  else
-    $B lowdata-prep pretrain --images "$OUT/unlabelled" --output "$OUT/pretrain/checkpoints" --steps "$PRE_STEPS" \
-      --preset tiny --patch $PATCH --batch 2 --block 8 --ratio 0.75 --spacing "$SPACING" --seed 0
-  fi
+[ -d "$OUT/unlabelled" ] || { say "phantoms: $N_UNLABELLED unlabelled"; $S "${HARD[@]}" phantoms -q --count "$N_UNLABELLED" --output "$OUT/unlabelled" --seed 1000 >/dev/null; }
+[ -d "$OUT/pool" ] || { say "phantoms: $((N_POOL + N_VAL)) labelled (training pool + validation)"; $S "${HARD[@]}" phantoms -q --labels --count $((N_POOL + N_VAL)) --output "$OUT/pool" --seed 2000 >/dev/null; }
+[ -d "$OUT/test" ] || { say "phantoms: $N_TEST labelled, held out for testing"; $S "${HARD[@]}" phantoms -q --labels --count "$N_TEST" --output "$OUT/test" --seed 3000 >/dev/null; }
+[ -f "$OUT/cache/manifest.jsonl" ] || { say "preprocess the unlabelled phantoms"; $S "${COMMON[@]}" preprocess -q --input "$OUT/unlabelled" --output "$OUT/cache" >/dev/null; }
+if [ ! -f "$OUT/pretrain/checkpoints/step-$(printf %06d "$PRE_STEPS").ckpt" ]; then
+  say "pretrain tiny, $PRE_STEPS steps, batch $PRE_BATCH, $PATCH^3 patches, 8^3 mask blocks"
+  $S "${COMMON[@]}" -D spark3d.mae.block-size=8 -D spark3d.pipeline.checkpoint-every=500 pretrain -q --data "$OUT/cache" \
+    --run-dir "$OUT/pretrain" --preset tiny --patch "$PATCH" --batch "$PRE_BATCH" --steps "$PRE_STEPS" > "$OUT/pretrain.out" 2>&1 \
+    || { cat "$OUT/pretrain.out"; exit 1; }
 fi
 
-subset() { # SEED K -> data dir with k cases starting at (seed-1)*4 of the pool
-  local d="$OUT/train-s$1-k$2"
+# Cases: the pool's first N_POOL are training candidates, its last N_VAL the fixed validation cases.
+mapfile -t POOL < <(ls "$OUT/pool/labelsTr" | sort | sed 's/\.nii\.gz$//')
+TRAIN_POOL=("${POOL[@]:0:$N_POOL}")
+VAL_CASES=("${POOL[@]:$N_POOL:$N_VAL}")
+
+dataset() { # SEED K -> data dir with k seeded training cases and the validation cases; prints "dir<TAB>case,case"
+  local d="$OUT/data/s$1-k$2" picked
+  picked=$($PY -c 'import random,sys; c=sys.argv[3:]; random.Random(int(sys.argv[1])).shuffle(c); print(",".join(sorted(c[:int(sys.argv[2])])))' "$1" "$2" "${TRAIN_POOL[@]}")
   if [ ! -d "$d" ]; then
-    mkdir -p "$d/imagesTr" "$d/labelsTr"
-    ls "$OUT/pool/labelsTr" | sort | tail -n +$(( ($1 - 1) * 4 + 1 )) | head -n "$2" | while read -r f; do
-      ln -s "$OUT/pool/labelsTr/$f" "$d/labelsTr/$f"; ln -s "$OUT/pool/imagesTr/${f%.nii.gz}_0000.nii.gz" "$d/imagesTr/"
+    mkdir -p "$d.tmp/imagesTr" "$d.tmp/labelsTr"
+    for c in ${picked//,/ } "${VAL_CASES[@]}"; do
+      ln -sf "$OUT/pool/labelsTr/$c.nii.gz" "$d.tmp/labelsTr/"; ln -sf "$OUT/pool/imagesTr/${c}_0000.nii.gz" "$d.tmp/imagesTr/"
     done
-    cp "$OUT/pool/dataset.json" "$d/"
+    cp "$OUT/pool/dataset.json" "$d.tmp/"
+    mv "$d.tmp" "$d"
   fi
-  echo "$d"
+  printf "%s\t%s\n" "$d" "$picked"
 }
 
-[ -f "$OUT/results.tsv" ] || printf "method\tk\tseed\tmean_dice\n" > "$OUT/results.tsv"
-one_run() { # METHOD K SEED DATA
-  local method=$1 k=$2 s=$3 data=$4 run="$OUT/runs/$1-k$2-s$3" init dice
-  grep -q "^$method	$k	$s	" "$OUT/results.tsv" && return 0
-  if [ "$method" = pretrained ]; then init=(--pretrained "$OUT/pretrain/checkpoints"); else init=(--from-scratch); fi
-  say "finetune $method k=$k seed=$s"
-  $S "${CFG[@]}" finetune --data "$data" --run-dir "$run" --steps "$FT_STEPS" "${init[@]}" --preset tiny --patch $PATCH --batch 2 --seed "$s" \
-    > "$run.log" 2>&1 || { cat "$run.log"; return 1; }
-  $S "${CFG[@]}" predict --model "$run" --input "$OUT/test/imagesTr" --output "$run/pred" --overlap "$OVERLAP" > "$run.predict.log" 2>&1 || { cat "$run.predict.log"; return 1; }
-  dice=$($S evaluate --pred "$run/pred" --ref "$OUT/test/labelsTr" --json --no-hd95 | $PY -c 'import json,sys; print(json.load(sys.stdin)["foreground_mean"]["Dice"])')
-  printf "%s\t%s\t%s\t%s\n" "$method" "$k" "$s" "$dice" >> "$OUT/results.tsv"
-  say "  $method k=$k seed=$s: mean Dice $dice"
+# finetune NAME SEED K TEST(0|1) ARGS... : one fine-tuning run, its validation split fixed, then (TEST=1) the test Dice.
+finetune() {
+  local name=$1 seed=$2 k=$3 test=$4; shift 4
+  local run="$OUT/runs/$name" info d picked
+  [ -f "$run/done" ] && return 0
+  info=$(dataset "$seed" "$k"); d=${info%%$'\t'*}; picked=${info#*$'\t'}
+  rm -rf "$run"; mkdir -p "$run"
+  $PY -c 'import json,sys; json.dump([{"train": sys.argv[1].split(","), "val": sys.argv[2:]}], sys.stdout)' \
+    "$picked" "${VAL_CASES[@]}" > "$run/splits_final.json"
+  $S "${COMMON[@]}" "${FT[@]}" "${EXTRA[@]}" finetune -q --data "$d" --run-dir "$run" --steps "$FT_STEPS" --preset tiny \
+    --patch "$PATCH" --batch 2 --seed "$seed" "$@" > "$run.log" 2>&1 || { cat "$run.log"; return 1; }
+  if [ "$test" = 1 ]; then
+    $S "${COMMON[@]}" "${FT[@]}" predict -q --model "$run" --input "$OUT/test/imagesTr" --output "$run/pred" --overlap "$OVERLAP" \
+      > "$run.predict.log" 2>&1 || { cat "$run.predict.log"; return 1; }
+    $S evaluate --pred "$run/pred" --ref "$OUT/test/labelsTr" --json --no-hd95 > "$run/evaluation.json"
+    rm -rf "$run/pred"
+  fi
+  touch "$run/done"
+  say "  $name done"
 }
-for k in $SIZES; do
-  for s in $SEEDS; do
-    data=$(subset "$s" "$k")
-    one_run pretrained "$k" "$s" "$data" & a=$!
-    one_run scratch "$k" "$s" "$data" & b=$!
-    wait $a && wait $b
+
+# Two runs at a time (one thread each).
+pending=()
+queue() { "$@" & pending+=($!); if [ ${#pending[@]} -ge 2 ]; then wait "${pending[0]}"; pending=("${pending[@]:1}"); fi; }
+drain() { for p in "${pending[@]}"; do wait "$p"; done; pending=(); }
+
+say "sweep: pre-trained arm, k=$SWEEP_K, lr {$SWEEP_LRS} x warm-up {$SWEEP_WARMUPS}, validation cases only"
+EXTRA=()
+for lr in $SWEEP_LRS; do
+  for w in $SWEEP_WARMUPS; do
+    EXTRA=(-D spark3d.finetune.pretrained-lr="$lr" -D spark3d.finetune.all-warmup-fraction="$w")
+    dataset "$SWEEP_SEED" "$SWEEP_K" >/dev/null  # made here, not by two runs at once
+    queue finetune "sweep-lr$lr-w$w" "$SWEEP_SEED" "$SWEEP_K" 0 --pretrained "$OUT/pretrain"
   done
 done
-
-say "done; settings: $N_UNLABELLED unlabelled, $PRE_STEPS pre-training steps, $FT_STEPS fine-tuning steps, patch $PATCH^3, batch 2, $SPACING mm, $N_TEST held-out, overlap $OVERLAP"
-$PY - "$OUT/results.tsv" <<'PYEOF'
-import csv, statistics, sys
-rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
-ks = sorted({int(r["k"]) for r in rows})
-print("| labelled volumes | from scratch (mean Dice) | pre-trained (mean Dice) | difference |")
-print("|---|---|---|---|")
-for k in ks:
-    cell = {}
-    for m in ("scratch", "pretrained"):
-        v = [float(r["mean_dice"]) for r in rows if r["method"] == m and int(r["k"]) == k]
-        cell[m] = (statistics.mean(v), statistics.stdev(v) if len(v) > 1 else 0.0, len(v)) if v else None
-    fmt = lambda c: f"{c[0]:.3f} ± {c[1]:.3f} (n={c[2]})" if c else "-"
-    diff = f"{cell['pretrained'][0] - cell['scratch'][0]:+.3f}" if cell["scratch"] and cell["pretrained"] else "-"
-    print(f"| {k} | {fmt(cell['scratch'])} | {fmt(cell['pretrained'])} | {diff} |")
+drain
+read -r BEST_LR BEST_W < <($PY - "$OUT/runs" "$SWEEP_LRS" "$SWEEP_WARMUPS" "$DOCS/sweep.tsv" <<'PYEOF'
+import json, sys
+runs, lrs, ws, out = sys.argv[1], sys.argv[2].split(), sys.argv[3].split(), sys.argv[4]
+rows = []
+for lr in lrs:
+    for w in ws:
+        vals = [json.loads(l)["pseudo_dice"] for l in open(f"{runs}/sweep-lr{lr}-w{w}/metrics.jsonl") if '"pseudo_dice"' in l]
+        rows.append((sum(vals[-3:]) / len(vals[-3:]), lr, w))
+with open(out, "w") as f:
+    f.write("pretrained_lr\tall_warmup_fraction\tvalidation_pseudo_dice_last3\n")
+    for score, lr, w in rows: f.write(f"{lr}\t{w}\t{score:.4f}\n")
+best = max(rows)
+print(best[1], best[2])
 PYEOF
+)
+say "sweep picked lr $BEST_LR, warm-up fraction $BEST_W (table: $DOCS/sweep.tsv)"
+
+for k in $SIZES; do
+  for s in $SEEDS; do
+    dataset "$s" "$k" >/dev/null
+    EXTRA=(-D spark3d.finetune.pretrained-lr="$BEST_LR" -D spark3d.finetune.all-warmup-fraction="$BEST_W")
+    queue finetune "pretrained-k$k-s$s" "$s" "$k" 1 --pretrained "$OUT/pretrain"
+    EXTRA=()
+    queue finetune "scratch-k$k-s$s" "$s" "$k" 1 --from-scratch
+  done
+done
+drain
+
+say "analysis"
+$PY scripts/lowdata-study-report.py --runs "$OUT/runs" --out "$DOCS" --sizes $SIZES --seeds $SEEDS \
+  --settings "$N_UNLABELLED unlabelled, $PRE_STEPS MAE steps (batch $PRE_BATCH), $FT_STEPS fine-tuning steps, patch $PATCH^3, $SPACING mm, noise $NOISE, bias $BIAS, $N_VAL validation / $N_TEST test cases, overlap $OVERLAP, sweep lr $BEST_LR warm-up $BEST_W"
+say "done"
