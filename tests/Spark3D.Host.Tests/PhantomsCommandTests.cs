@@ -32,6 +32,18 @@ public sealed class PhantomsCommandTests : IDisposable
     }
 
     [Fact]
+    public void Quiet_shows_neither_progress_nor_the_result_line_and_still_writes_the_files()
+    {
+        var (code, output) = ConsoleCapture.Run(SmallPhantomArgs.With("phantoms", "--count", "2", "--output", _dir, "-q"));
+        Assert.Equal(0, code);
+        Assert.Equal(2, Directory.GetFiles(_dir, "*.nii.gz").Length);
+        Assert.DoesNotContain("written", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("wrote", output, StringComparison.Ordinal);
+        var (_, loud) = ConsoleCapture.Run(SmallPhantomArgs.With("phantoms", "--count", "2", "--output", Path.Combine(_dir, "b")));
+        Assert.Contains("phantoms: 2/2 written", loud, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void WithLabels_WritesAnNnUnetV2DataSet()
     {
         var (code, _) = ConsoleCapture.Run(SmallPhantomArgs.With("phantoms", "--count", "2", "--output", _dir, "--labels"));

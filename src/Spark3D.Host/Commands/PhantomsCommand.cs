@@ -3,6 +3,7 @@ using Spark3D.Data.Nifti;
 using Spark3D.Data.Phantoms;
 using Spark3D.Data.Segmentation;
 using Spark3D.Host.Config;
+using Spark3D.Training.Telemetry;
 
 namespace Spark3D.Host.Commands;
 
@@ -63,6 +64,9 @@ internal static class PhantomsCommand
         int width = Math.Max(3, (count - 1).ToString(System.Globalization.CultureInfo.InvariantCulture).Length);
         var generator = new BrainPhantomGenerator(options);
         var console = CommandConsole.Create();
+        // -q/-v apply to the progress and result lines as in every command (phantoms writes no log file of its own).
+        using var log = GlobalOptions.CreateLog(r);
+        var logger = log.For("spark3d.phantoms");
         var started = DateTime.UtcNow;
         int lesions = CommandConsole.WithProgress(console, "phantoms", count, report =>
         {
@@ -83,12 +87,12 @@ internal static class PhantomsCommand
                 }
                 Interlocked.Add(ref lesionTotal, p.LesionCount);
                 int n = Interlocked.Increment(ref done);
-                report(n, $"{n}/{count} written");
+                report(n, "written");
             });
             return lesionTotal;
-        });
+        }, logger);
         if (withLabels) SegmentationDataset.WriteNnUnetDatasetJson(output, LabelNames, count);
-        Console.Out.WriteLine($"spark3d phantoms: wrote {count} phantoms ({lesions} lesions) to {Path.GetFullPath(output)}" +
+        logger.Line($"spark3d phantoms: wrote {count} phantoms ({lesions} lesions) to {Path.GetFullPath(output)}" +
                               $"{(withLabels ? " as an nnU-Net data set (imagesTr, labelsTr, dataset.json)" : "")} in {CommandConsole.Duration(DateTime.UtcNow - started)}.");
         return 0;
     }
