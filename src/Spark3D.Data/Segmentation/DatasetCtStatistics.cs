@@ -10,6 +10,13 @@ namespace Spark3D.Data.Segmentation;
 /// </summary>
 public static class DatasetCtStatistics
 {
+    /// <summary>Whether a dataset.json channel name asks for CT normalisation (nnU-Net: "CT", any case).</summary>
+    public static bool IsCt(string channelName) => string.Equals(channelName, "CT", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The one-line account both commands log: "channel C (CT): clip to [...], mean ..., std ... over N ...".</summary>
+    public static string Describe(int channel, CtIntensityProperties p, int samples, int cases) => FormattableString.Invariant(
+        $"channel {channel} (CT): clip to [{p.Percentile005:0.##}, {p.Percentile995:0.##}], mean {p.Mean:0.##}, std {p.Std:0.##} over {samples} foreground voxels of {cases} cases");
+
     /// <summary>Properties of the pooled samples and how many there were.</summary>
     /// <exception cref="ArgumentException">No foreground voxel, or an image and its label map differ in shape.</exception>
     /// <exception cref="NiftiFormatException">A file cannot be read.</exception>

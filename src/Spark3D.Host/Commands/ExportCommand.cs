@@ -94,7 +94,7 @@ internal static class ExportCommand
             ["labels"] = new JsonObject(run.Labels.OrderBy(l => l.Key).Select(l => KeyValuePair.Create(l.Value, (JsonNode?)l.Key))),
             ["file_ending"] = ".nii.gz",
         };
-        var schemes = channelNames.Select(n => string.Equals(n, "CT", StringComparison.OrdinalIgnoreCase) ? "CTNormalization" : "ZScoreNormalization").ToList();
+        var schemes = channelNames.Select(n => Spark3D.Data.Segmentation.DatasetCtStatistics.IsCt(n) ? "CTNormalization" : "ZScoreNormalization").ToList();
         return new NnUnetCheckpointInfo([run.PatchSize[2], run.PatchSize[1], run.PatchSize[0]],
             run.TargetSpacing is { Length: 3 } s ? [s[2], s[1], s[0]] : null, schemes, dataset, name);
     }

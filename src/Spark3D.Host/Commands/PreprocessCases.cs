@@ -1,6 +1,8 @@
 using Spark3D.Data.Cache;
 using Spark3D.Data.Preprocessing;
+using Microsoft.Extensions.Logging;
 using Spark3D.Data.Segmentation;
+using Spark3D.Training.Telemetry;
 
 namespace Spark3D.Host.Commands;
 
@@ -19,23 +21,23 @@ internal static class PreprocessCases
     /// <summary>
     /// Per channel: CT properties for a channel dataset.json names CT (from the labelled cases, ordered by case id as
     /// `finetune` orders them), else null; empty without a dataset.json (in <paramref name="input"/> or, for imagesTr/,
-    /// its parent). A CT channel without label maps is z-scored, with a warning on <paramref name="warn"/>.
+    /// its parent). A CT channel without label maps is z-scored, with a warning; the statistics are logged as finetune logs them.
     /// </summary>
-    public static IReadOnlyList<CtIntensityProperties?> CtStatistics(string input, IReadOnlyList<VolumeSource> sources, bool labelled, TextWriter warn)
+    public static IReadOnlyList<CtIntensityProperties?> CtStatistics(string input, IReadOnlyList<VolumeSource> sources, bool labelled, ILogger log)
     {
         var json = FindDatasetJson(input);
         if (json is null) return [];
         var result = new List<CtIntensityProperties?>();
         for (int c = 0; c < json.ChannelNames.Count; c++)
         {
-            if (!string.Equals(json.ChannelNames[c], "CT", StringComparison.OrdinalIgnoreCase))
+            if (!DatasetCtStatistics.IsCt(json.ChannelNames[c]))
             {
                 result.Add(null);
                 continue;
             }
             if (!labelled)
             {
-                warn.WriteLine($"spark3d preprocess: channel {c} is CT in {json.Path}, but CT statistics need the label maps (--labels): it is z-scored, so `finetune` will not use this cache.");
+                log.Warn($"spark3d preprocess: channel {c} is CT in {json.Path}, but CT statistics need the label maps (--labels): it is z-scored, so `finetune` will not use this cache.");
                 result.Add(null);
                 continue;
             }
@@ -55,8 +57,7 @@ internal static class PreprocessCases
             {
                 throw new ArgumentException($"CT statistics of channel {c} ({json.Path}): {e.Message}", e);
             }
-            Console.Out.WriteLine(System.FormattableString.Invariant(
-                $"spark3d preprocess: channel {c} (CT): clip to [{props.Percentile005:0.##}, {props.Percentile995:0.##}], mean {props.Mean:0.##}, std {props.Std:0.##} over {samples} foreground voxels of {cases.Count} cases"));
+            log.Line("spark3d preprocess: " + DatasetCtStatistics.Describe(c, props, samples, cases.Count));
             result.Add(props);
         }
         return result;

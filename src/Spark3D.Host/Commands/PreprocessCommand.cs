@@ -71,7 +71,7 @@ internal static class PreprocessCommand
                 // nnU-Net's CASE_000C files are preprocessed together per case, and CT channels get the data set's CT
                 // statistics, so the cache is what finetune makes on the fly (it checks, and uses it: docs/nnunet.md).
                 sources = PreprocessCases.Group(input, sources);
-                options = options with { ChannelCt = PreprocessCases.CtStatistics(input, sources, labels is not null, Console.Error) };
+                options = options with { ChannelCt = PreprocessCases.CtStatistics(input, sources, labels is not null, log.For(Category)) };
             }
             if (File.Exists(output)) throw new IOException($"--output '{output}' is a file, not a folder.");
             Directory.CreateDirectory(output);

@@ -282,7 +282,7 @@ public static class FineTuneRun
         var result = new List<CtIntensityProperties?>();
         for (int c = 0; c < dataset.ChannelNames.Count; c++)
         {
-            if (!string.Equals(dataset.ChannelNames[c], "CT", StringComparison.OrdinalIgnoreCase))
+            if (!DatasetCtStatistics.IsCt(dataset.ChannelNames[c]))
             {
                 result.Add(null);
                 continue;
@@ -290,8 +290,7 @@ public static class FineTuneRun
             try
             {
                 var (props, samples) = DatasetCtStatistics.Collect(cases.Select(k => (k.ChannelPaths[c], k.LabelPath!)), dataset.IgnoreLabel);
-                log.Line(System.FormattableString.Invariant(
-                    $"channel {c} (CT): clip to [{props.Percentile005:0.##}, {props.Percentile995:0.##}], mean {props.Mean:0.##}, std {props.Std:0.##} over {samples} foreground voxels of {cases.Count} cases"));
+                log.Line(DatasetCtStatistics.Describe(c, props, samples, cases.Count));
                 result.Add(props);
             }
             catch (Exception e) when (e is ArgumentException or NiftiFormatException or IOException)
