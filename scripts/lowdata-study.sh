@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Low-data study (issue 12): does SparK MAE pre-training give better segmentations from 1, 2, 4 and 8 labelled volumes?
 # One script, real commands only (spark3d phantoms / preprocess / pretrain / finetune / predict / evaluate):
-#  1. Phantoms, made harder than the defaults (NOISE, BIAS; docs/finetune.md "Low-data study" says why):
+#  1. Phantoms, made harder than the defaults (NOISE, BIAS) and skull-stripped (SKULL_STRIPPED; docs/finetune.md
+#     "Low-data study" says why), drawn from PHANTOM_SEEDS (unlabelled, labelled pool, test):
 #     N_UNLABELLED unlabelled, a labelled pool of N_POOL training + N_VAL validation cases, N_TEST held-out test cases.
 #  2. `spark3d preprocess` the unlabelled ones, `spark3d pretrain` the tiny preset for PRE_STEPS steps.
 #  3. Sweep (validation cases only, never the test cases): the pre-trained arm's peak lr x warm-up fraction at
@@ -22,6 +23,9 @@ N_VAL=${N_VAL:-4}
 N_TEST=${N_TEST:-8}
 NOISE=${NOISE:-0.12}
 BIAS=${BIAS:-0.4}
+SKULL_STRIPPED=${SKULL_STRIPPED:-true}
+# Attempt 1 (docs/lowdata-study/attempt-1) was SKULL_STRIPPED=false PHANTOM_SEEDS="1000 2000 3000".
+read -r SEED_UNLABELLED SEED_POOL SEED_TEST <<< "${PHANTOM_SEEDS:-11000 12000 13000}"
 SPACING=${SPACING:-2}
 PATCH=${PATCH:-32}
 PRE_STEPS=${PRE_STEPS:-2000}
@@ -44,15 +48,16 @@ S=src/Spark3D.Host/bin/Release/net10.0/spark3d
 COMMON=(-D "spark3d.preprocess.target-spacing=[$SPACING,$SPACING,$SPACING]" -D spark3d.model.device.threads=1
         -D spark3d.pipeline.preprocessors=1 -D spark3d.pipeline.checkpoint-every=100000)
 HARD=(-D spark3d.data.phantoms.min-spacing-mm=2 -D spark3d.data.phantoms.max-spacing-mm=3
-      -D spark3d.data.phantoms.noise-sigma="$NOISE" -D spark3d.data.phantoms.bias-strength="$BIAS")
+      -D spark3d.data.phantoms.noise-sigma="$NOISE" -D spark3d.data.phantoms.bias-strength="$BIAS"
+      -D spark3d.data.phantoms.skull-stripped="$SKULL_STRIPPED")
 FT=(-D spark3d.finetune.validation.every-steps="$VAL_EVERY" -D spark3d.predict.test-time-mirroring=off)
 mkdir -p "$OUT/runs" "$DOCS"
 start=$(date +%s)
 say() { echo "[$(( $(date +%s) - start )) s] $*"; }
 
-[ -d "$OUT/unlabelled" ] || { say "phantoms: $N_UNLABELLED unlabelled"; $S "${HARD[@]}" phantoms -q --count "$N_UNLABELLED" --output "$OUT/unlabelled" --seed 1000 >/dev/null; }
-[ -d "$OUT/pool" ] || { say "phantoms: $((N_POOL + N_VAL)) labelled (training pool + validation)"; $S "${HARD[@]}" phantoms -q --labels --count $((N_POOL + N_VAL)) --output "$OUT/pool" --seed 2000 >/dev/null; }
-[ -d "$OUT/test" ] || { say "phantoms: $N_TEST labelled, held out for testing"; $S "${HARD[@]}" phantoms -q --labels --count "$N_TEST" --output "$OUT/test" --seed 3000 >/dev/null; }
+[ -d "$OUT/unlabelled" ] || { say "phantoms: $N_UNLABELLED unlabelled"; $S "${HARD[@]}" phantoms -q --count "$N_UNLABELLED" --output "$OUT/unlabelled" --seed "$SEED_UNLABELLED" >/dev/null; }
+[ -d "$OUT/pool" ] || { say "phantoms: $((N_POOL + N_VAL)) labelled (training pool + validation)"; $S "${HARD[@]}" phantoms -q --labels --count $((N_POOL + N_VAL)) --output "$OUT/pool" --seed "$SEED_POOL" >/dev/null; }
+[ -d "$OUT/test" ] || { say "phantoms: $N_TEST labelled, held out for testing"; $S "${HARD[@]}" phantoms -q --labels --count "$N_TEST" --output "$OUT/test" --seed "$SEED_TEST" >/dev/null; }
 [ -f "$OUT/cache/manifest.jsonl" ] || { say "preprocess the unlabelled phantoms"; $S "${COMMON[@]}" preprocess -q --input "$OUT/unlabelled" --output "$OUT/cache" >/dev/null; }
 if [ ! -f "$OUT/pretrain/checkpoints/step-$(printf %06d "$PRE_STEPS").ckpt" ]; then
   say "pretrain tiny, $PRE_STEPS steps, batch $PRE_BATCH, $PATCH^3 patches, 8^3 mask blocks"
@@ -146,5 +151,5 @@ drain
 
 say "analysis"
 $PY scripts/lowdata-study-report.py --runs "$OUT/runs" --out "$DOCS" --sizes $SIZES --seeds $SEEDS \
-  --settings "$N_UNLABELLED unlabelled, $PRE_STEPS MAE steps (batch $PRE_BATCH), $FT_STEPS fine-tuning steps, patch $PATCH^3, $SPACING mm, noise $NOISE, bias $BIAS, $N_VAL validation / $N_TEST test cases, overlap $OVERLAP, sweep lr $BEST_LR warm-up $BEST_W"
+  --settings "$N_UNLABELLED unlabelled, $PRE_STEPS MAE steps (batch $PRE_BATCH), $FT_STEPS fine-tuning steps, patch $PATCH^3, $SPACING mm, noise $NOISE, bias $BIAS, skull-stripped $SKULL_STRIPPED, phantom seeds $SEED_UNLABELLED/$SEED_POOL/$SEED_TEST, $N_VAL validation / $N_TEST test cases, overlap $OVERLAP, sweep lr $BEST_LR warm-up $BEST_W"
 say "done"

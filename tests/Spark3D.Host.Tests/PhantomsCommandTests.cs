@@ -44,6 +44,17 @@ public sealed class PhantomsCommandTests : IDisposable
     }
 
     [Fact]
+    public void Skull_stripped_setting_zeroes_every_voxel_outside_the_brain_label()
+    {
+        var (code, _) = ConsoleCapture.Run(SmallPhantomArgs.With("-D", "spark3d.data.phantoms.skull-stripped=true",
+            "phantoms", "--count", "1", "--output", _dir, "--labels"));
+        Assert.Equal(0, code);
+        var image = NiftiReader.Read(Path.Combine(_dir, "imagesTr", "phantom_000_0000.nii.gz")).Volume.Voxels;
+        var labels = NiftiReader.Read(Path.Combine(_dir, "labelsTr", "phantom_000.nii.gz")).Volume.Voxels;
+        for (int i = 0; i < image.Length; i++) Assert.Equal(labels[i] == 0, image[i] == 0);
+    }
+
+    [Fact]
     public void WithLabels_WritesAnNnUnetV2DataSet()
     {
         var (code, _) = ConsoleCapture.Run(SmallPhantomArgs.With("phantoms", "--count", "2", "--output", _dir, "--labels"));

@@ -53,6 +53,8 @@ public sealed class BrainPhantomGenerator
                         double re = value + sigma * na, im = sigma * nb;
                         value = o.Rician ? Math.Sqrt(re * re + im * im) : re;
                     }
+                    // Skull stripping after the noise draw, so a stripped phantom is its unstripped twin masked to the brain.
+                    if (o.SkullStripped && label == PhantomLabels.Background) value = 0;
                     image[row + i] = (float)value;
                     labels[row + i] = label;
                 }

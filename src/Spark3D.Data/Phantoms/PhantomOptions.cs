@@ -40,6 +40,12 @@ public sealed record PhantomOptions
     /// <summary>Each phantom has 0..MaxLesions small bright spherical lesions.</summary>
     public int MaxLesions { get; init; } = 3;
 
+    /// <summary>
+    /// Zero every voxel outside the brain (air, skull and scalp), noise included, like a skull-stripped brain MRI
+    /// (BraTS, most public brain data sets): preprocessing then crops to the brain and z-scores over it.
+    /// </summary>
+    public bool SkullStripped { get; init; }
+
     /// <summary>White-matter intensity before bias and noise (arbitrary MR units).</summary>
     public double IntensityScale { get; init; } = 1000;
 

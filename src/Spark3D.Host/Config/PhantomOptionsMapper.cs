@@ -24,6 +24,7 @@ public static class PhantomOptionsMapper
             Rician = p.GetBoolean("rician"),
             BiasStrength = p.GetDouble("bias-strength"),
             MaxLesions = p.GetInt("max-lesions"),
+            SkullStripped = p.GetBoolean("skull-stripped"),
             IntensityScale = p.GetDouble("intensity-scale"),
         };
         options.Validate();

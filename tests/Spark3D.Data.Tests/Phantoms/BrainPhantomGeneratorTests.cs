@@ -21,6 +21,31 @@ public class BrainPhantomGeneratorTests
     }
 
     [Fact]
+    public void A_skull_stripped_phantom_is_its_unstripped_twin_with_everything_outside_the_brain_zeroed()
+    {
+        var plain = new BrainPhantomGenerator(Small with { NoiseSigma = 0.12 }).Generate(2);
+        var stripped = new BrainPhantomGenerator(Small with { NoiseSigma = 0.12, SkullStripped = true }).Generate(2);
+        Assert.Equal(plain.Labels.Voxels, stripped.Labels.Voxels);
+        int zeroedOutside = 0, brain = 0;
+        for (int i = 0; i < plain.Image.Voxels.Length; i++)
+        {
+            if (plain.Labels.Voxels[i] == PhantomLabels.Background)
+            {
+                Assert.Equal(0f, stripped.Image.Voxels[i]);
+                if (plain.Image.Voxels[i] != 0) zeroedOutside++;
+            }
+            else
+            {
+                Assert.Equal(plain.Image.Voxels[i], stripped.Image.Voxels[i]);
+                Assert.True(stripped.Image.Voxels[i] > 0);
+                brain++;
+            }
+        }
+        Assert.True(zeroedOutside > brain / 4, $"only {zeroedOutside} noisy background voxels were zeroed");
+        Assert.True(brain > 1000);
+    }
+
+    [Fact]
     public void Every_tissue_class_is_present_and_contrast_is_T1_like()
     {
         var gen = new BrainPhantomGenerator(Small);
