@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Low-data study (issue 12): does SparK MAE pre-training give better segmentations from 1, 2, 4 and 8 labelled volumes?
 # One script, real commands only (spark3d phantoms / preprocess / pretrain / finetune / predict / evaluate):
-#  1. Phantoms, made harder than the defaults (NOISE, BIAS) and skull-stripped (SKULL_STRIPPED; docs/finetune.md
+#  1. Phantoms, made harder than the defaults (NOISE, BIAS; optionally skull-stripped, SKULL_STRIPPED; docs/finetune.md
 #     "Low-data study" says why), drawn from PHANTOM_SEEDS (unlabelled, labelled pool, test):
 #     N_UNLABELLED unlabelled, a labelled pool of N_POOL training + N_VAL validation cases, N_TEST held-out test cases.
 #  2. `spark3d preprocess` the unlabelled ones, `spark3d pretrain` the tiny preset for PRE_STEPS steps.
@@ -23,9 +23,10 @@ N_VAL=${N_VAL:-4}
 N_TEST=${N_TEST:-8}
 NOISE=${NOISE:-0.12}
 BIAS=${BIAS:-0.4}
-SKULL_STRIPPED=${SKULL_STRIPPED:-true}
-# Attempt 1 (docs/lowdata-study/attempt-1) was SKULL_STRIPPED=false PHANTOM_SEEDS="1000 2000 3000".
-read -r SEED_UNLABELLED SEED_POOL SEED_TEST <<< "${PHANTOM_SEEDS:-11000 12000 13000}"
+SKULL_STRIPPED=${SKULL_STRIPPED:-false}
+# The defaults reproduce docs/lowdata-study. A prepared second attempt (not run yet): SKULL_STRIPPED=true with fresh
+# phantom seeds, e.g. PHANTOM_SEEDS="11000 12000 13000" DOCS=docs/lowdata-study/attempt-2.
+read -r SEED_UNLABELLED SEED_POOL SEED_TEST <<< "${PHANTOM_SEEDS:-1000 2000 3000}"
 SPACING=${SPACING:-2}
 PATCH=${PATCH:-32}
 PRE_STEPS=${PRE_STEPS:-2000}
