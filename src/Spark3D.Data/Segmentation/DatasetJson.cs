@@ -63,6 +63,22 @@ public sealed class DatasetJson
         return new DatasetJson(path, channels, labels, ignore, ending);
     }
 
+    /// <summary>
+    /// The dataset.json that describes <paramref name="folder"/>: its own, else, when the folder is one of a dataset's
+    /// subfolders (imagesTr, imagesTs, labelsTr, labelsTs), its parent's; null when there is none. `preprocess --input`
+    /// and `evaluate --ref` find it by this one rule.
+    /// </summary>
+    public static DatasetJson? FindFor(string folder)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        string dir = System.IO.Path.GetFullPath(folder).TrimEnd(System.IO.Path.DirectorySeparatorChar);
+        if (TryReadFolder(dir) is { } own) return own;
+        string? parent = System.IO.Path.GetDirectoryName(dir);
+        return parent is not null && System.IO.Path.GetFileName(dir) is "imagesTr" or "imagesTs" or "labelsTr" or "labelsTs"
+            ? TryReadFolder(parent)
+            : null;
+    }
+
     /// <summary>The dataset.json of a dataset folder, or null when it has none.</summary>
     public static DatasetJson? TryReadFolder(string folder) =>
         File.Exists(System.IO.Path.Combine(folder, FileName)) ? Read(System.IO.Path.Combine(folder, FileName)) : null;

@@ -57,13 +57,7 @@ internal static class EvaluateCommand
         return cmd;
     }
 
-    /// <summary>The explicit file, else dataset.json in the reference folder's parent (DatasetXXX/labelsTr) or in it.</summary>
-    private static DatasetJson? FindDatasetJson(string? explicitPath, string referenceDir)
-    {
-        if (explicitPath is not null) return DatasetJson.Read(explicitPath);
-        string full = Path.GetFullPath(referenceDir);
-        foreach (var folder in new[] { Path.GetDirectoryName(full.TrimEnd('/')), full })
-            if (folder is not null && DatasetJson.TryReadFolder(folder) is { } found) return found;
-        return null;
-    }
+    /// <summary>The explicit file, else the one that describes the reference folder (<see cref="DatasetJson.FindFor"/>).</summary>
+    private static DatasetJson? FindDatasetJson(string? explicitPath, string referenceDir) =>
+        explicitPath is not null ? DatasetJson.Read(explicitPath) : DatasetJson.FindFor(referenceDir);
 }

@@ -25,7 +25,7 @@ internal static class PreprocessCases
     /// </summary>
     public static IReadOnlyList<CtIntensityProperties?> CtStatistics(string input, IReadOnlyList<VolumeSource> sources, bool labelled, ILogger log)
     {
-        var json = FindDatasetJson(input);
+        var json = Directory.Exists(input) ? DatasetJson.FindFor(input) : null;
         if (json is null) return [];
         var result = new List<CtIntensityProperties?>();
         for (int c = 0; c < json.ChannelNames.Count; c++)
@@ -65,15 +65,4 @@ internal static class PreprocessCases
 
     /// <summary>The case a source belongs to: its multi-channel case, or its id without an nnU-Net channel suffix.</summary>
     private static string CaseOf(VolumeSource s) => s.CaseId ?? VolumeSourceScanner.CaseOf(s.Id);
-
-    private static DatasetJson? FindDatasetJson(string input)
-    {
-        if (!Directory.Exists(input)) return null;
-        string dir = Path.GetFullPath(input).TrimEnd(Path.DirectorySeparatorChar);
-        if (DatasetJson.TryReadFolder(dir) is { } here) return here;
-        string? parent = Path.GetDirectoryName(dir);
-        return Path.GetFileName(dir) is NnUnetDatasetFolder.TrainingImages or NnUnetDatasetFolder.TestImages && parent is not null
-            ? DatasetJson.TryReadFolder(parent)
-            : null;
-    }
 }

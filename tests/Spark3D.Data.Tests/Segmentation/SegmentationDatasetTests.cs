@@ -16,6 +16,24 @@ public sealed class SegmentationDatasetTests : IDisposable
     }
 
     [Fact]
+    public void Dataset_json_is_found_in_the_folder_or_above_a_dataset_subfolder_only()
+    {
+        string ds = Path.Combine(_root, "Dataset001_X");
+        Touch("Dataset001_X/imagesTr/a_0000.nii.gz");
+        Touch("Dataset001_X/other/a.nii.gz");
+        SegmentationDataset.WriteNnUnetDatasetJson(ds, new Dictionary<int, string> { [0] = "background", [1] = "csf" }, 1);
+
+        Assert.NotNull(DatasetJson.FindFor(ds));
+        foreach (var sub in new[] { "imagesTr", "imagesTs", "labelsTr", "labelsTs" })
+        {
+            Directory.CreateDirectory(Path.Combine(ds, sub));
+            Assert.Equal(Path.Combine(ds, DatasetJson.FileName), DatasetJson.FindFor(Path.Combine(ds, sub) + "/")?.Path);
+        }
+        Assert.Null(DatasetJson.FindFor(Path.Combine(ds, "other")));
+        Assert.Null(DatasetJson.FindFor(_root));
+    }
+
+    [Fact]
     public void Reads_an_nnunet_folder_with_labels_from_dataset_json()
     {
         Touch("imagesTr/case_001_0000.nii.gz");
