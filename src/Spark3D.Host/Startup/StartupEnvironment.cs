@@ -4,8 +4,8 @@ using Spark3D.Model.Devices.CpuIsa;
 namespace Spark3D.Host.Startup;
 
 /// <summary>
-/// Runs the start-up steps before any command (and before libtorch loads): jemalloc preload for every command, the
-/// oneDNN ISA guard for torch commands. Their changes form one <see cref="EnvironmentPlan"/>; when it changes a
+/// Runs the start-up steps before any command (and before libtorch loads): jemalloc preload for commands that may load
+/// libtorch (<see cref="TorchCommands.MayLoadTorch"/>), the oneDNN ISA guard for torch commands. Their changes form one <see cref="EnvironmentPlan"/>; when it changes a
 /// start-up variable the process re-executes itself in place once (same PID). Only the spark3d program itself does
 /// this: a test host calling Program.Main in-process is never re-executed (its module initializer applied the guard).
 /// </summary>
@@ -23,7 +23,7 @@ internal static class StartupEnvironment
         if (parse.CommandResult.Command.Name == SelfCheckProcess.CommandName) return;
 
         var plan = new EnvironmentPlan(IsaGuard.EnvironmentSnapshot());
-        JemallocPreload.AddTo(plan);
+        if (TorchCommands.MayLoadTorch(parse)) JemallocPreload.AddTo(plan);
         if (TorchCommands.IsGuarded(parse)) IsaGuard.Record(CpuIsaStartup.AddTo(plan, parse));
 
         if (plan.NeedsReexec)

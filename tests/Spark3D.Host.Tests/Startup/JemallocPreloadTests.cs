@@ -105,4 +105,40 @@ public class JemallocPreloadTests
         Assert.Equal(pid, Environment.ProcessId);
         Assert.Null(Environment.GetEnvironmentVariable(Reexec.GuardVariable));
     }
+
+    [Theory]
+    [InlineData(true, "startup-report")]
+    [InlineData(true, "model")]
+    [InlineData(true, "pretrain", "--data", "cache")]
+    [InlineData(true, "predict", "--model", "m", "--input", "in", "--output", "out")]
+    [InlineData(false, "preprocess", "--input", "in", "--output", "out")]
+    [InlineData(false, "phantoms", "--count", "1", "--output", "out")]
+    [InlineData(false, "config")]
+    [InlineData(false, "info", "cache")]
+    public void Jemalloc_is_planned_for_the_commands_that_may_load_libtorch(bool expected, params string[] args)
+    {
+        var parse = Program.Root().Parse(args);
+        Assert.Empty(parse.Errors); // a parse error would also give false
+        Assert.Equal(expected, TorchCommands.MayLoadTorch(parse));
+    }
+
+    [Fact]
+    public async Task A_torchless_command_starts_without_the_jemalloc_step()
+    {
+        // The missing library gives startup-report a hint (above); `config` never reaches the jemalloc step, so no hint.
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add(ProgramDll());
+        psi.ArgumentList.Add("config");
+        psi.Environment.Remove("LD_PRELOAD");
+        psi.Environment.Remove(JemallocPreload.DisableVariable);
+        psi.Environment.Remove(Reexec.GuardVariable);
+        psi.Environment[JemallocPreload.LibraryVariable] = "/nonexistent/libjemalloc.so.2";
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = await p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        Assert.True(p.ExitCode == 0, $"exit {p.ExitCode}: {stderr}");
+        Assert.Contains("spark3d", await stdout, StringComparison.Ordinal); // it did print the configuration
+        Assert.DoesNotContain("libjemalloc", stderr, StringComparison.Ordinal);
+    }
 }
