@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """Summarises scripts/lowdata-study.sh: results.json (one row per labelled size: means, stds over seeds and a paired
-t-test across seeds, pre-trained vs scratch on the same subsets), dice.png, validation-curves.png and a markdown table."""
+t-test across seeds, pre-trained vs scratch on the same subsets), dice.png, validation-curves.png, per-class.md (mean
+test Dice per label and arm: the foreground mean hides which class decides it) and a markdown table."""
 import argparse
 import json
 import os
@@ -18,6 +19,31 @@ ARMS = ("scratch", "pretrained")
 def test_dice(runs, arm, k, seed):
     with open(os.path.join(runs, f"{arm}-k{k}-s{seed}", "evaluation.json")) as f:
         return json.load(f)["foreground_mean"]["Dice"]
+
+
+def class_dice(runs, arm, k, seed):
+    """label -> (name, test Dice averaged over the test cases; a class never predicted nor present counts 0)."""
+    with open(os.path.join(runs, f"{arm}-k{k}-s{seed}", "evaluation.json")) as f:
+        e = json.load(f)
+    names = e.get("label_names", {})
+    return {c: (names.get(c, c), m["Dice"] or 0.0) for c, m in sorted(e["mean"].items(), key=lambda kv: int(kv[0]))}
+
+
+def write_per_class(runs, out, sizes, seeds_of):
+    labels = class_dice(runs, ARMS[0], sizes[0], seeds_of[sizes[0]][0])
+    head = " | ".join(name for name, _ in labels.values())
+    lines = [f"| labelled | arm | {head} | foreground mean |", "|---|---|" + "---|" * (len(labels) + 1)]
+    for k in sizes:
+        for arm in ARMS:
+            per = [class_dice(runs, arm, k, s) for s in seeds_of[k]]
+            cells = []
+            for c in labels:
+                values = [p[c][1] for p in per]
+                cells.append(f"{statistics.mean(values):.3f}" + (" (" + ", ".join(f"{v:.2f}" for v in values) + ")" if c == list(labels)[-1] else ""))
+            fm = statistics.mean(test_dice(runs, arm, k, s) for s in seeds_of[k])
+            lines.append(f"| {k} | {arm} | " + " | ".join(cells) + f" | {fm:.3f} |")
+    with open(os.path.join(out, "per-class.md"), "w") as f:
+        f.write("Mean test Dice per class over the seeds (the last class also per seed, in seed order).\n\n" + "\n".join(lines) + "\n")
 
 
 def validation_curve(runs, arm, k, seed):
@@ -98,6 +124,8 @@ def main():
     axes[0].legend()
     fig.tight_layout()
     fig.savefig(os.path.join(a.out, "validation-curves.png"), dpi=110)
+
+    write_per_class(a.runs, a.out, sorted(seeds_of), seeds_of)
 
     print("| labelled volumes | seeds | from scratch | pre-trained | difference | paired t-test p |")
     print("|---|---|---|---|---|---|")

@@ -11,7 +11,8 @@
 #     both arms) with --pretrained (the sweep's setting) and --from-scratch (nnU-Net's defaults), FT_STEPS steps each,
 #     validated every VAL_EVERY steps on the N_VAL validation cases (splits_final.json); predict the N_TEST test cases,
 #     `spark3d evaluate` -> foreground-mean Dice.
-#  5. $DOCS/results.json (rows: labelled, means, stds, paired t-test p), dice.png, validation-curves.png, sweep.tsv.
+#  5. $DOCS/results.json (rows: labelled, means, stds, paired t-test p), dice.png, validation-curves.png, sweep.tsv,
+#     per-class.md.
 # Knobs are environment variables (defaults below). Reruns skip what is done ($OUT keeps every run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,10 +24,10 @@ N_VAL=${N_VAL:-4}
 N_TEST=${N_TEST:-8}
 NOISE=${NOISE:-0.12}
 BIAS=${BIAS:-0.4}
-SKULL_STRIPPED=${SKULL_STRIPPED:-false}
-# The defaults reproduce docs/lowdata-study. A prepared second attempt (not run yet): SKULL_STRIPPED=true with fresh
-# phantom seeds, e.g. PHANTOM_SEEDS="11000 12000 13000" DOCS=docs/lowdata-study/attempt-2.
-read -r SEED_UNLABELLED SEED_POOL SEED_TEST <<< "${PHANTOM_SEEDS:-1000 2000 3000}"
+SKULL_STRIPPED=${SKULL_STRIPPED:-true}
+# The defaults reproduce docs/lowdata-study (the second attempt). The first attempt (noisy air around the head):
+# SKULL_STRIPPED=false PHANTOM_SEEDS="1000 2000 3000" DOCS=docs/lowdata-study/attempt-1.
+read -r SEED_UNLABELLED SEED_POOL SEED_TEST <<< "${PHANTOM_SEEDS:-11000 12000 13000}"
 SPACING=${SPACING:-2}
 PATCH=${PATCH:-32}
 PRE_STEPS=${PRE_STEPS:-2000}
