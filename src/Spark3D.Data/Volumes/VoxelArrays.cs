@@ -16,8 +16,6 @@ public static partial class VoxelArrays
     private const long HugePage = 2 << 20;
     private const int MadvHugePage = 14;
     private const long AdviseFromBytes = 4 << 20;
-    private const int MadvPopulateWrite = 23;
-    private const long PopulateFromBytes = 256 << 10;
 
     /// <summary>An uninitialised float array of <paramref name="length"/> elements.</summary>
     public static float[] Allocate(long length) => Allocate<float>(length);
@@ -30,7 +28,6 @@ public static partial class VoxelArrays
         long bytes = length * sizeof(T);
         var array = GC.AllocateUninitializedArray<T>((int)length);
         AdviseHugePages(array);
-        Populate(array);
         return array;
     }
 
@@ -47,7 +44,6 @@ public static partial class VoxelArrays
         ArgumentOutOfRangeException.ThrowIfNegative(length);
         var array = System.Buffers.ArrayPool<T>.Shared.Rent(length);
         AdviseHugePages(array);
-        Populate(array);
         return array;
     }
 
@@ -60,26 +56,6 @@ public static partial class VoxelArrays
             long start = ((long)p + HugePage - 1) & ~(HugePage - 1);
             long end = ((long)p + bytes) & ~(HugePage - 1);
             if (end > start) _ = Madvise((nint)start, (nuint)(end - start), MadvHugePage);
-        }
-    }
-
-    /// <summary>
-    /// Faults the array's pages in with one MADV_POPULATE_WRITE call (Linux 5.14+) instead of one page fault per 4 KiB
-    /// page as the first write reaches it. The GC hands freed large-object memory back to the OS and faults it in again
-    /// for the next array: measured on a paravirtualised VM (one fault ~10 us), decoding a 3.6 MB float32 image in a loop
-    /// after two large files took 9.7 ms, ~780 faults, of which 0.3 ms was decoding. Pages already present are left as
-    /// they are (no data changes). Best effort: on older kernels the call fails and the first writes fault as before.
-    /// </summary>
-    private static unsafe void Populate<T>(T[] array) where T : unmanaged
-    {
-        long bytes = (long)array.Length * sizeof(T);
-        if (bytes < PopulateFromBytes || !OperatingSystem.IsLinux()) return;
-        fixed (T* p = array)
-        {
-            const long page = 4096;
-            long start = ((long)p + page - 1) & ~(page - 1);
-            long end = ((long)p + bytes) & ~(page - 1);
-            if (end > start) _ = Madvise((nint)start, (nuint)(end - start), MadvPopulateWrite);
         }
     }
 
