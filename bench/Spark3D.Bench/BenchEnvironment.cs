@@ -5,19 +5,18 @@ namespace Spark3D.Bench;
 
 /// <summary>
 /// What every timing in a bench report needs next to it: the CPU, the core count, the load average when it ran, and
-/// the JIT and GC mode in effect (the bench runs with the host's TieredCompilation=false, GC RetainVM=true and GC Concurrent=false; see Spark3D.Bench.csproj).
+/// the JIT and GC mode in effect (the bench runs with the host's TieredCompilation=false and GC RetainVM=true; see Spark3D.Bench.csproj).
 /// Also a precise process CPU clock (clock_gettime(CLOCK_PROCESS_CPUTIME_ID); Process.TotalProcessorTime only
 /// counts whole scheduler ticks on Linux, too coarse for files that decode in microseconds).
 /// </summary>
 internal static partial class BenchEnvironment
 {
-    /// <summary>"AMD EPYC (family 25, model 17), 2 cores, load 0.52 0.61 0.40, TieredCompilation=false, GC RetainVM=true, GC Concurrent=false".</summary>
+    /// <summary>"AMD EPYC (family 25, model 17), 2 cores, load 0.52 0.61 0.40, TieredCompilation=false, GC RetainVM=true".</summary>
     public static string Describe()
     {
         string tiered = AppContext.TryGetSwitch("System.Runtime.TieredCompilation", out bool on) ? (on ? "true" : "false") : "default (true)";
         string retain = AppContext.GetData("System.GC.RetainVM") is { } r ? r.ToString()!.ToLowerInvariant() : "default (false)";
-        string concurrent = AppContext.GetData("System.GC.Concurrent") is { } c ? c.ToString()!.ToLowerInvariant() : "default (true)";
-        return $"{Cpu()}, {Environment.ProcessorCount} cores, load {LoadAverage()}, TieredCompilation={tiered}, GC RetainVM={retain}, GC Concurrent={concurrent}";
+        return $"{Cpu()}, {Environment.ProcessorCount} cores, load {LoadAverage()}, TieredCompilation={tiered}, GC RetainVM={retain}";
     }
 
     /// <summary>The 1/5/15-minute load averages from /proc/loadavg.</summary>

@@ -5,7 +5,7 @@ namespace Spark3D.Host.Tests.Build;
 /// <summary>
 /// The benches must time the code users run: bench/Spark3D.Bench has the spark3d host's JIT and GC settings. (A bench with
 /// tiered compilation timed tier-0 loops; one without RetainVM re-faulted every decoded array's pages and measured
-/// nifti-decode 1.4-2x slower than the host runs it; background GC cost small-file decodes ~2 ms each.)
+/// nifti-decode 1.4-2x slower than the host runs it.)
 /// </summary>
 public class BenchRuntimeSettingsTests
 {
@@ -13,7 +13,6 @@ public class BenchRuntimeSettingsTests
     [InlineData("TieredCompilation")]
     [InlineData("ServerGarbageCollection")]
     [InlineData("RetainVMGarbageCollection")]
-    [InlineData("ConcurrentGarbageCollection")]
     public void Bench_program_uses_the_hosts_runtime_setting(string property)
     {
         string repo = FindRepo();
@@ -30,7 +29,6 @@ public class BenchRuntimeSettingsTests
         string config = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "spark3d.runtimeconfig.json"));
         Assert.Contains("\"System.Runtime.TieredCompilation\": false", config, StringComparison.Ordinal);
         Assert.Contains("\"System.GC.RetainVM\": true", config, StringComparison.Ordinal);
-        Assert.Contains("\"System.GC.Concurrent\": false", config, StringComparison.Ordinal);
     }
 
     private static string? PropertyOf(string csproj, string property) =>
