@@ -29,19 +29,21 @@ def class_dice(runs, arm, k, seed):
     return {c: (names.get(c, c), m["Dice"] or 0.0) for c, m in sorted(e["mean"].items(), key=lambda kv: int(kv[0]))}
 
 
-def write_per_class(runs, out, sizes, seeds_of):
-    labels = class_dice(runs, ARMS[0], sizes[0], seeds_of[sizes[0]][0])
+def write_per_class(runs, out, rows):
+    """per-class.md: each row of results.json split by class (the foreground mean is the rows' own)."""
+    first = rows[0]
+    labels = class_dice(runs, ARMS[0], first["labelled"], first["seeds"][0])
+    last = list(labels)[-1]
     head = " | ".join(name for name, _ in labels.values())
     lines = [f"| labelled | arm | {head} | foreground mean |", "|---|---|" + "---|" * (len(labels) + 1)]
-    for k in sizes:
+    for r in rows:
         for arm in ARMS:
-            per = [class_dice(runs, arm, k, s) for s in seeds_of[k]]
+            per = [class_dice(runs, arm, r["labelled"], s) for s in r["seeds"]]
             cells = []
             for c in labels:
                 values = [p[c][1] for p in per]
-                cells.append(f"{statistics.mean(values):.3f}" + (" (" + ", ".join(f"{v:.2f}" for v in values) + ")" if c == list(labels)[-1] else ""))
-            fm = statistics.mean(test_dice(runs, arm, k, s) for s in seeds_of[k])
-            lines.append(f"| {k} | {arm} | " + " | ".join(cells) + f" | {fm:.3f} |")
+                cells.append(f"{statistics.mean(values):.3f}" + (" (" + ", ".join(f"{v:.2f}" for v in values) + ")" if c == last else ""))
+            lines.append(f"| {r['labelled']} | {arm} | " + " | ".join(cells) + f" | {r[arm + '_mean']:.3f} |")
     with open(os.path.join(out, "per-class.md"), "w") as f:
         f.write("Mean test Dice per class over the seeds (the last class also per seed, in seed order).\n\n" + "\n".join(lines) + "\n")
 
@@ -125,7 +127,7 @@ def main():
     fig.tight_layout()
     fig.savefig(os.path.join(a.out, "validation-curves.png"), dpi=110)
 
-    write_per_class(a.runs, a.out, sorted(seeds_of), seeds_of)
+    write_per_class(a.runs, a.out, rows)
 
     print("| labelled volumes | seeds | from scratch | pre-trained | difference | paired t-test p |")
     print("|---|---|---|---|---|---|")

@@ -5,8 +5,8 @@ namespace Spark3D.Host.Startup;
 
 /// <summary>
 /// Runs the start-up steps before any command (and before libtorch loads): jemalloc preload for commands that may load
-/// libtorch (<see cref="TorchCommands.MayLoadTorch"/>), the oneDNN ISA guard for torch commands. Their changes form one <see cref="EnvironmentPlan"/>; when it changes a
-/// start-up variable the process re-executes itself in place once (same PID). Only the spark3d program itself does
+/// libtorch (<see cref="TorchCommands.MayLoadTorch"/>), the oneDNN ISA guard for torch commands. Their changes form one
+/// <see cref="EnvironmentPlan"/>; when it changes a start-up variable the process re-executes itself in place once (same PID). Only the spark3d program itself does
 /// this: a test host calling Program.Main in-process is never re-executed (its module initializer applied the guard).
 /// </summary>
 internal static class StartupEnvironment

@@ -25,8 +25,7 @@ internal static class TorchCommands
     /// <summary>Whether the parsed command runs under the guard.</summary>
     public static bool IsGuarded(ParseResult parse)
     {
-        ArgumentNullException.ThrowIfNull(parse);
-        if (parse.Errors.Count > 0 || parse.Action is System.CommandLine.Help.HelpAction) return false; // usage text only
+        if (PrintsUsageOnly(parse)) return false;
         var command = parse.CommandResult.Command;
         if (Guarded.Contains(command.Name)) return true;
         return command.Name == StartupReportCommand.Name && command.Options.FirstOrDefault(o => o.Name == PlanFlag) is Option<bool> plan && parse.GetValue(plan);
@@ -36,9 +35,14 @@ internal static class TorchCommands
     /// torchless ones; usage text and parse errors load nothing).</summary>
     public static bool MayLoadTorch(ParseResult parse)
     {
+        return !PrintsUsageOnly(parse) && !Torchless.Contains(parse.CommandResult.Command.Name);
+    }
+
+    /// <summary>Help or a parse error: the command prints usage text and runs nothing.</summary>
+    private static bool PrintsUsageOnly(ParseResult parse)
+    {
         ArgumentNullException.ThrowIfNull(parse);
-        if (parse.Errors.Count > 0 || parse.Action is System.CommandLine.Help.HelpAction) return false;
-        return !Torchless.Contains(parse.CommandResult.Command.Name);
+        return parse.Errors.Count > 0 || parse.Action is System.CommandLine.Help.HelpAction;
     }
 
     /// <summary>The device settings the command will use: the configuration (--config, -D) plus pretrain's --device flag.</summary>

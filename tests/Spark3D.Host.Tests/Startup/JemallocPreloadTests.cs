@@ -29,9 +29,18 @@ public class JemallocPreloadTests
 
     private static (Report Report, int ChildPid, string Stderr) Run(Action<IDictionary<string, string?>> env)
     {
+        var (exit, childPid, stdout, stderr) = Start("startup-report", env);
+        Assert.True(exit == 0, $"exit {exit}: {stderr}");
+        var line = stdout.Trim().Split('\n')[^1];
+        return (JsonSerializer.Deserialize<Report>(line, Json)!, childPid, stderr);
+    }
+
+    /// <summary>Runs `spark3d COMMAND` as a child in a clean start-up environment, plus <paramref name="env"/>'s changes.</summary>
+    private static (int Exit, int ChildPid, string Stdout, string Stderr) Start(string command, Action<IDictionary<string, string?>> env)
+    {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         psi.ArgumentList.Add(ProgramDll());
-        psi.ArgumentList.Add("startup-report");
+        psi.ArgumentList.Add(command);
         // The test host itself may run under jemalloc (scripts/test.sh): start the child clean.
         psi.Environment.Remove("LD_PRELOAD");
         psi.Environment.Remove("MALLOC_CONF");
@@ -40,13 +49,10 @@ public class JemallocPreloadTests
         psi.Environment.Remove(Reexec.GuardVariable);
         env(psi.Environment);
         using var p = Process.Start(psi)!;
-        var childPid = p.Id;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEnd();
         p.WaitForExit();
-        Assert.True(p.ExitCode == 0, $"exit {p.ExitCode}: {stderr}");
-        var line = stdout.Result.Trim().Split('\n')[^1];
-        return (JsonSerializer.Deserialize<Report>(line, Json)!, childPid, stderr);
+        return (p.ExitCode, p.Id, stdout.Result, stderr);
     }
 
     [Fact]
@@ -123,22 +129,12 @@ public class JemallocPreloadTests
     }
 
     [Fact]
-    public async Task A_torchless_command_starts_without_the_jemalloc_step()
+    public void A_torchless_command_starts_without_the_jemalloc_step()
     {
         // The missing library gives startup-report a hint (above); `config` never reaches the jemalloc step, so no hint.
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(ProgramDll());
-        psi.ArgumentList.Add("config");
-        psi.Environment.Remove("LD_PRELOAD");
-        psi.Environment.Remove(JemallocPreload.DisableVariable);
-        psi.Environment.Remove(Reexec.GuardVariable);
-        psi.Environment[JemallocPreload.LibraryVariable] = "/nonexistent/libjemalloc.so.2";
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = await p.StandardError.ReadToEndAsync();
-        await p.WaitForExitAsync();
-        Assert.True(p.ExitCode == 0, $"exit {p.ExitCode}: {stderr}");
-        Assert.Contains("spark3d", await stdout, StringComparison.Ordinal); // it did print the configuration
+        var (exit, _, stdout, stderr) = Start("config", e => e[JemallocPreload.LibraryVariable] = "/nonexistent/libjemalloc.so.2");
+        Assert.True(exit == 0, $"exit {exit}: {stderr}");
+        Assert.Contains("spark3d", stdout, StringComparison.Ordinal); // it did print the configuration
         Assert.DoesNotContain("libjemalloc", stderr, StringComparison.Ordinal);
     }
 }
