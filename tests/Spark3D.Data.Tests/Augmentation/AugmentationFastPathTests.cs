@@ -47,6 +47,74 @@ public class AugmentationFastPathTests
     }
 
     [Fact]
+    public void Float_positions_move_samples_by_under_1e4th_of_the_former_double_positions()
+    {
+        var rng = new Random(9);
+        var srcShape = new Shape3(61, 53, 47);
+        var src = Noise(srcShape, 1).Voxels; // values in ±2, neighbours independent: the steepest data there is
+        double worst = 0;
+        int differing = 0;
+        for (int trial = 0; trial < 20; trial++)
+        {
+            var t = new SpatialTransformParams(false, false, false, (rng.NextDouble() * 2 - 1) * 0.6, (rng.NextDouble() * 2 - 1) * 0.6,
+                (rng.NextDouble() * 2 - 1) * 0.6, 0.7 + rng.NextDouble() * 0.7);
+            var dstShape = new Shape3(40, 36, 32);
+            var former = new float[dstShape.Count];
+            ReferenceResampleCentred(src, srcShape, t.SourceMatrix(), former, dstShape, floatPositions: false);
+            var actual = new float[dstShape.Count];
+            SpatialAugmenter.ResampleCentred(src, srcShape, t.SourceMatrix(), actual, dstShape);
+            for (int i = 0; i < actual.Length; i++)
+            {
+                double d = Math.Abs(actual[i] - former[i]);
+                worst = Math.Max(worst, d);
+                if (d > 0) differing++;
+            }
+        }
+        Assert.True(differing > 1000, $"only {differing} voxels differ: the float positions are not in use");
+        Assert.True(worst < 1e-4, $"a voxel moved by {worst:g3}");
+    }
+
+    [Fact]
+    public void Scale_only_sampling_in_three_passes_is_bit_identical_to_the_scalar_loop()
+    {
+        var rng = new Random(5);
+        var srcShape = new Shape3(61, 53, 47);
+        var src = Noise(srcShape, 1).Voxels;
+        int interpolated = 0;
+        for (int trial = 0; trial < 40; trial++)
+        {
+            // Zoom in and out, including scales that put samples exactly on voxels (weight 0) and past the edges.
+            double scale = trial switch { 0 => 1.0001, 1 => 0.5, 2 => 2, 3 => 4, _ => 0.6 + rng.NextDouble() * 1.2 };
+            var t = SpatialTransformParams.Identity with { Scale = scale };
+            var dstShape = new Shape3(17 + trial % 13, 19 + trial % 7, 11 + trial % 5);
+            var expected = new float[dstShape.Count];
+            ReferenceResampleCentred(src, srcShape, t.SourceMatrix(), expected, dstShape);
+            var actual = new float[dstShape.Count];
+            actual.AsSpan().Fill(float.NaN); // every voxel must be written
+            SpatialAugmenter.ResampleCentred(src, srcShape, t.SourceMatrix(), actual, dstShape);
+            AssertSame(expected, actual, $"trial {trial} scale {scale}");
+            interpolated += expected.Count(v => v != 0);
+        }
+        Assert.True(interpolated > 10_000, $"only {interpolated} non-zero samples: the trials test too little");
+    }
+
+    [Fact]
+    public void Scale_only_extraction_with_mirroring_at_the_edges_is_bit_identical_to_the_former_one()
+    {
+        var vol = Noise(new Shape3(70, 64, 58), 6);
+        var source = new VolumeCropSource(vol);
+        var size = new Shape3(40, 36, 32);
+        var rng = new Random(7);
+        (int, int, int)[] origins = [(15, 14, 13), (-10, 40, 30), (50, -20, 40), (-30, -30, -30), (69, 63, 57), (200, 0, 0)];
+        foreach (var origin in origins)
+            for (int mask = 0; mask < 8; mask++)
+            {
+                var t = new SpatialTransformParams((mask & 1) != 0, (mask & 2) != 0, (mask & 4) != 0, 0, 0, 0, 0.7 + rng.NextDouble() * 0.7);
+                AssertSame(ReferenceExtract(source, origin, size, t), SpatialAugmenter.Extract(source, origin, size, t), $"origin {origin} {t}");
+            }
+    }
+
+    [Fact]
     public void Extraction_is_bit_identical_to_the_former_unclipped_crop_scalar_sampling_and_mirroring()
     {
         var vol = Noise(new Shape3(70, 64, 58), 2);
@@ -117,8 +185,11 @@ public class AugmentationFastPathTests
         return flipped;
     }
 
-    /// <summary>The former scalar sampler, verbatim.</summary>
-    private static void ReferenceResampleCentred(ReadOnlySpan<float> source, Shape3 sourceSize, double[] m, Span<float> destination, Shape3 destinationSize)
+    /// <summary>The sampler as a plain scalar loop over the whole zero-padded box. With <paramref name="floatPositions"/> the
+    /// positions are the production sampler's (row start rounded to float, then start + m·x in float); without, they are
+    /// the former sampler's double positions, verbatim.</summary>
+    private static void ReferenceResampleCentred(ReadOnlySpan<float> source, Shape3 sourceSize, double[] m, Span<float> destination, Shape3 destinationSize,
+        bool floatPositions = true)
     {
         double csx = (sourceSize.X - 1) / 2.0, csy = (sourceSize.Y - 1) / 2.0, csz = (sourceSize.Z - 1) / 2.0;
         double cdx = (destinationSize.X - 1) / 2.0, cdy = (destinationSize.Y - 1) / 2.0, cdz = (destinationSize.Z - 1) / 2.0;
@@ -137,6 +208,12 @@ public class AugmentationFastPathTests
                 for (int x = 0; x < destinationSize.X; x++, i++)
                 {
                     double px = qx + m[0] * x, py = qy + m[3] * x, pz = qz + m[6] * x;
+                    if (floatPositions)
+                    {
+                        px = (float)qx + (float)m[0] * x;
+                        py = (float)qy + (float)m[3] * x;
+                        pz = (float)qz + (float)m[6] * x;
+                    }
                     if (px >= 0 && py >= 0 && pz >= 0 && px < sx - 1 && py < sy - 1 && pz < sz - 1)
                     {
                         int x0 = (int)px, y0 = (int)py, z0 = (int)pz;
