@@ -21,7 +21,8 @@ namespace Spark3D.Bench;
 /// trainer) from a chunked cache, with a trainer engine that only consumes and counts batches, at 64³ and 160³ patches,
 /// with and without the spatial augmentation. The cache holds phantoms z-scored and upsampled to ≥ 176³ so a 160³ patch
 /// needs no padding. Usage: pipeline-throughput [--volumes 6] [--seconds 20] [--warmup 4] [--batch 2]
-/// [--pool N (default: cores)] [--step-ms 0 (simulated trainer step)] [--sizes 64,160] [--aug on,off] [--profile-only] [--dir /tmp/x]
+/// [--pool N (default: cores)] [--step-ms 0 (simulated trainer step)] [--sizes 64,160] [--aug on,off] [--rounds 1 (alternating;
+/// more than one adds a table of medians and the off/on ratio)] [--profile-only] [--dir /tmp/x]
 /// </summary>
 internal static class PipelineThroughputBench
 {
@@ -43,12 +44,21 @@ internal static class PipelineThroughputBench
             {
                 Console.WriteLine("| patch | augmentation | masked patches/s | batches/s | trainer data-wait fraction | mean channel depths vol/patch/batch |");
                 Console.WriteLine("|---|---|---|---|---|---|");
-                var sizes = BenchArgs.String(args, "--sizes", "64,160").Split(',').Select(int.Parse);
-                var augs = BenchArgs.String(args, "--aug", "on,off").Split(',').Select(a => a == "on");
-                foreach (int size in sizes)
-                    foreach (bool aug in augs)
-                        Measure(catalog, new Shape3(size, size, size), aug, batch, pool, stepMs, seconds, warmup, Path.Combine(dir, $"run-{size}-{aug}"));
+                var sizes = BenchArgs.String(args, "--sizes", "64,160").Split(',').Select(int.Parse).ToArray();
+                var augs = BenchArgs.String(args, "--aug", "on,off").Split(',').Select(a => a == "on").ToArray();
+                int rounds = Math.Max(1, BenchArgs.Int(args, "--rounds", 1));
+                // Rounds alternate the settings, so a slow spell of a shared machine hits all of them alike.
+                var rates = new Dictionary<(int, bool), List<double>>();
+                for (int round = 0; round < rounds; round++)
+                    foreach (int size in sizes)
+                        foreach (bool aug in augs)
+                        {
+                            double rate = Measure(catalog, new Shape3(size, size, size), aug, batch, pool, stepMs, seconds, warmup,
+                                Path.Combine(dir, $"run-{size}-{aug}-{round}"));
+                            (rates.TryGetValue((size, aug), out var list) ? list : rates[(size, aug)] = []).Add(rate);
+                        }
                 Console.WriteLine();
+                if (rounds > 1) PrintMedians(sizes, augs, rates);
             }
             ProfileSinglePatch(catalog.Volumes[0].Path);
             return 0;
@@ -74,7 +84,21 @@ internal static class PipelineThroughputBench
         return dir;
     }
 
-    private static void Measure(IVolumeCatalog catalog, Shape3 patch, bool augment, int batch, int pool, int stepMs, int seconds,
+    private static void PrintMedians(int[] sizes, bool[] augs, Dictionary<(int, bool), List<double>> rates)
+    {
+        Console.WriteLine("| patch | median masked patches/s, augmentation on | off | off / on (goal ≤ 1.5) |");
+        Console.WriteLine("|---|---|---|---|");
+        foreach (int size in sizes)
+        {
+            double on = augs.Contains(true) ? Median.Of(rates[(size, true)]) : double.NaN;
+            double off = augs.Contains(false) ? Median.Of(rates[(size, false)]) : double.NaN;
+            Console.WriteLine(F($"| {size}³ | {on:f1} | {off:f1} | {off / on:f2} |"));
+        }
+        Console.WriteLine();
+    }
+
+    /// <summary>Runs one setting and prints its row; returns the masked patches/s.</summary>
+    private static double Measure(IVolumeCatalog catalog, Shape3 patch, bool augment, int batch, int pool, int stepMs, int seconds,
         int warmup, string runDir)
     {
         var options = new PipelineOptions
@@ -116,6 +140,7 @@ internal static class PipelineThroughputBench
         double wait = WindowWaitFraction(s0, s1);
         Console.WriteLine(F($"| {patch.X}³ | {(augment ? "on" : "off")} | {(p1 - p0) / dt:f1} | {(b1 - b0) / dt:f2} | {wait:f3} (whole run {result.DataWaitFraction:f3}) | {depthV / samples:f1} / {depthP / samples:f1} / {depthB / samples:f1} |"));
         if (result.ExitCode != 0) Console.WriteLine($"  run ended with exit code {result.ExitCode}: {result.Reason}");
+        return (p1 - p0) / dt;
     }
 
     /// <summary>Where a patch's time goes, one thread: plain crop, crop + mirroring, and the resampling path

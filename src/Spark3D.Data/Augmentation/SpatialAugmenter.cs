@@ -13,8 +13,9 @@ namespace Spark3D.Data.Augmentation;
 /// volume. Rotation and scale are applied about the patch centre: the part inside the volume of a crop large enough to
 /// hold the rotated/scaled patch box is read, with a one-voxel border (zero outside the volume, as batchgenerators'
 /// constant-0 border), and resampled into the patch with trilinear interpolation (the reference uses cubic; trilinear
-/// keeps the CPU cost of the 36 % of samples that need it low and adds no overshoot), 8 voxels at a time with AVX2
-/// gathers. Without rotation/scale the patch is a plain crop. Mirroring is exact and costs no extra pass: the sampler
+/// keeps the CPU cost of the 36 % of samples that need it low and adds no overshoot): with a rotation, 8 voxels at a
+/// time in AVX2; with a scale alone, in three 1-D passes (<see cref="AxisAlignedSampler"/>). Costs and limits:
+/// docs/augmentation.md. Without rotation/scale the patch is a plain crop. Mirroring is exact and costs no extra pass: the sampler
 /// writes each voxel to its mirrored place, a plain crop is copied mirrored.
 /// Pure and thread-safe; all randomness comes from the caller's <see cref="Random"/>.
 /// </summary>
