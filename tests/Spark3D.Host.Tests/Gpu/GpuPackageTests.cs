@@ -22,6 +22,9 @@ public class GpuPackageTests : IClassFixture<GpuPackageFixture>
             Assert.True(File.Exists(Path.Combine(app, name)), name);
         foreach (string name in new[] { "libtorch_cpu.so", "libtorch.so", "libc10.so", "libtorch_python.so" })
             Assert.False(File.Exists(Path.Combine(app, name)), name);
+        // The program is precompiled (ReadyToRun), so it starts without JIT-compiling its start-up path.
+        using (var pe = new System.Reflection.PortableExecutable.PEReader(File.OpenRead(Path.Combine(app, "spark3d.dll"))))
+            Assert.True(pe.PEHeaders.CorHeader?.ManagedNativeHeaderDirectory.Size > 0, "spark3d.dll is not a ReadyToRun image");
         // The GLIBCXX_3.4.32 requirement is weak whatever libstdc++ the packaging machine had.
         byte[] elf = File.ReadAllBytes(Path.Combine(app, "libLibTorchSharp.so"));
         Assert.Equal(ElfPatchResult.AlreadyWeak, ElfVersionPatcher.MakeVersionWeak(elf, "GLIBCXX_3.4.32"));
