@@ -99,11 +99,27 @@ public class ConfigTests
             Environment.SetEnvironmentVariable(variable, "pa ss");
             var set = await Task.Run(Load).WaitAsync(TimeSpan.FromSeconds(30));
             Assert.Equal("pa ss", set.GetString("spark3d.cluster.tls.certificate-password"));
+            Assert.DoesNotContain("pa ss", Spark3DConfig.Render(set));
         }
         finally
         {
             Environment.SetEnvironmentVariable(variable, null);
             File.Delete(file);
         }
+    }
+
+    [Fact]
+    public void Rendered_config_shows_that_a_password_is_set_but_not_the_password()
+    {
+        var set = Spark3DConfig.Load(null, ["spark3d.cluster.tls.certificate-password=hunter2 x", "spark3d.train.steps=9"]);
+        string text = Spark3DConfig.Render(set);
+        Assert.DoesNotContain("hunter2", text);
+        Assert.Contains(Spark3DConfig.Redacted, text);
+        Assert.Contains("steps : 9", text);
+        Assert.Equal("hunter2 x", set.GetString("spark3d.cluster.tls.certificate-password")); // the options still get it
+
+        string unset = Spark3DConfig.Render(Spark3DConfig.Load(null, []));
+        Assert.DoesNotContain(Spark3DConfig.Redacted, unset); // an empty password renders as what it is
+        Assert.Contains("certificate-password", unset);
     }
 }

@@ -68,9 +68,21 @@ public static class Spark3DConfig
         return plain ? value : "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
     }
 
-    /// <summary>The resolved config as HOCON text (written into run directories).</summary>
-    public static string Render(Akka.Configuration.Config config, string path = "spark3d") =>
-        path + " " + config.GetConfig(path).Root.ToString(1);
+    /// <summary>Settings whose values are secrets: <see cref="Render"/> shows whether they are set, never the value.</summary>
+    public static IReadOnlyList<string> SecretSettings { get; } = ["spark3d.cluster.tls.certificate-password"];
+
+    /// <summary>What <see cref="Render"/> writes in place of a secret that is set.</summary>
+    public const string Redacted = "<set, not shown>";
+
+    /// <summary>The resolved config as HOCON text (written into run directories as config.conf, and printed by
+    /// <c>spark3d config</c>), with every non-empty <see cref="SecretSettings"/> value replaced by <see cref="Redacted"/>.</summary>
+    public static string Render(Akka.Configuration.Config config, string path = "spark3d")
+    {
+        foreach (string secret in SecretSettings)
+            if (config.HasPath(secret) && !string.IsNullOrEmpty(config.GetString(secret)))
+                config = ConfigurationFactory.ParseString($"{secret} = \"{Redacted}\"").WithFallback(config);
+        return path + " " + config.GetConfig(path).Root.ToString(1);
+    }
 
     internal static string Version =>
         typeof(Spark3DConfig).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "dev";
