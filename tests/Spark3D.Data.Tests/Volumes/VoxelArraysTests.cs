@@ -7,7 +7,8 @@ public class VoxelArraysTests
     [Theory]
     [InlineData(0)]
     [InlineData(7)]
-    [InlineData(300_000)]     // below the huge-page threshold
+    [InlineData(300_000)]     // below the huge-page threshold (2 MiB)
+    [InlineData(750_000)]     // 3 MB: holds one aligned huge page at most
     [InlineData(5_000_000)]   // 20 MB: advised for transparent huge pages on Linux
     public void Allocates_a_usable_array_of_exactly_the_length(int length)
     {
