@@ -73,6 +73,19 @@ public sealed class ExitCodeTests
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"took {clock.Elapsed}");
     }
 
+    [Fact]
+    public void Node_interrupted_with_ctrl_c_exits_130()
+    {
+        // Nothing listens on the seed, and the registration timeout is long: only SIGINT ends the wait.
+        using var node = new Spark3DProcess("node", "node", "--role", "preprocess", "--seed", $"127.0.0.1:{Spark3DProcess.FreePort()}",
+            "-D", "spark3d.cluster.registration-timeout=10m", "-D", "spark3d.telemetry.prometheus.enabled=off");
+        Assert.True(node.WaitForLine(l => l.Contains("joining", StringComparison.Ordinal), TimeSpan.FromSeconds(60)), node.Output);
+        node.Interrupt();
+        Assert.True(node.WaitForExit(TimeSpan.FromSeconds(60)), node.Output);
+        Assert.Equal(Spark3D.Host.Commands.ExitCodes.Cancelled, node.ExitCode);
+        Assert.Contains("cancelled", node.Output, StringComparison.Ordinal);
+    }
+
     private sealed class TempFolder : IDisposable
     {
         public string Path { get; } = Directory.CreateTempSubdirectory("s3d-exit-").FullName;

@@ -59,6 +59,13 @@ internal sealed class Spark3DProcess : IDisposable
         return false;
     }
 
+    /// <summary>SIGINT, as Ctrl-C in a terminal sends it.</summary>
+    public void Interrupt()
+    {
+        using var kill = Process.Start("kill", ["-INT", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
     /// <summary>kill -9 of the process and its children.</summary>
     public void Kill() => _process.Kill(entireProcessTree: true);
 

@@ -13,7 +13,7 @@ namespace Spark3D.Host.Commands;
 /// node writes the same files; its log file, <c>worker-HOST-PORT.log</c> (this node's cluster address), goes there too
 /// from the moment the job description arrives (what was logged before it is written at the top). Exits 0 once the
 /// coordinator reports all work done; 5 when it went away first (or never answered within
-/// spark3d.cluster.registration-timeout), with a message on stderr, and on Ctrl-C; 2 for bad arguments (<see cref="ExitCodes"/>).
+/// spark3d.cluster.registration-timeout), with a message on stderr; 130 on Ctrl-C or SIGTERM; 2 for bad arguments (<see cref="ExitCodes"/>).
 /// </summary>
 internal static class NodeCommand
 {
@@ -67,6 +67,11 @@ internal static class NodeCommand
             return ExitCodes.BadInput;
         }
 
+        // Ctrl-C and SIGTERM stop the node here (exit 130). Left to the runtime, they stopped the actor system first, and
+        // the node reported its coordinator as lost (exit 5).
+        using var signals = new Pretrain.ShutdownSignals();
+        using var interrupted = CancellationTokenSource.CreateLinkedTokenSource(ct, signals.Token);
+        ct = interrupted.Token;
         ClusterNodeWarnings.WarnIfInsecure(node, "spark3d node");
         var description = new TaskCompletionSource<JobDescription>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var exporter = MetricsExporter.Start(telemetry, MetricsRole.Worker, ClusterWorkerMetrics.HistogramViews, w => logger.Warn(w));
@@ -88,6 +93,14 @@ internal static class NodeCommand
         var outcome = await Task.WhenAny(worker.Completion, Task.Delay(Timeout.Infinite, ct)).ConfigureAwait(false) == worker.Completion
             ? await worker.Completion.ConfigureAwait(false)
             : new WorkerOutcome(false, "cancelled");
+        // A signal also stops the actor system (Akka's own shutdown hook), which can end the wait above before the
+        // handler has cancelled ct: give it a moment before calling the coordinator lost.
+        if (!outcome.AllWorkDone && !ct.IsCancellationRequested)
+        {
+            try { await Task.Delay(TimeSpan.FromSeconds(1), ct).ConfigureAwait(false); }
+            catch (OperationCanceledException) { }
+        }
+        if (!outcome.AllWorkDone && ct.IsCancellationRequested) outcome = new WorkerOutcome(false, $"cancelled ({signals.Signal?.ToString() ?? "stop requested"})");
         await stop.CancelAsync().ConfigureAwait(false);
         description.TrySetCanceled(CancellationToken.None);
         await fetch.ConfigureAwait(false);
@@ -99,7 +112,7 @@ internal static class NodeCommand
                         $"; cpu {System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:0.00} s") +
                     (log.FilePath is { } file ? $"; log {file}" : ""));
         if (outcome.AllWorkDone) return ExitCodes.Success;
-        if (ct.IsCancellationRequested) return ExitCodes.CoordinatorLost; // Ctrl-C: the line above says "cancelled"
+        if (ct.IsCancellationRequested) return ExitCodes.Cancelled; // Ctrl-C: the line above says "cancelled"
         // The worker does not rejoin by itself: a restarted coordinator is a new cluster (docs/cluster.md, "Coordinator crashes").
         log.Failure(Category, $"spark3d node: the coordinator is gone or never answered ({outcome.Reason}); exit code {ExitCodes.CoordinatorLost}. " +
                               "Nothing finished is lost: start the coordinator again on the same output folder (it resumes from its journal), then this node.");
