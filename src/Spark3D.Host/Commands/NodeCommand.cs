@@ -69,7 +69,7 @@ internal static class NodeCommand
 
         // Ctrl-C and SIGTERM stop the node here (exit 130). Left to the runtime, they stopped the actor system first, and
         // the node reported its coordinator as lost (exit 5).
-        using var signals = new Pretrain.ShutdownSignals();
+        using var signals = new ShutdownSignals();
         using var interrupted = CancellationTokenSource.CreateLinkedTokenSource(ct, signals.Token);
         ct = interrupted.Token;
         ClusterNodeWarnings.WarnIfInsecure(node, "spark3d node");

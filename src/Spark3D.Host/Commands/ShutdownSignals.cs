@@ -1,9 +1,9 @@
 using System.Runtime.InteropServices;
 
-namespace Spark3D.Host.Pretrain;
+namespace Spark3D.Host.Commands;
 
-/// <summary>Turns Ctrl-C (SIGINT) and SIGTERM into a cancellation (graceful stop with a final checkpoint) instead of the
-/// runtime's default termination, so the process exits 0 after its last checkpoint.</summary>
+/// <summary>Turns Ctrl-C (SIGINT) and SIGTERM into a cancellation instead of the runtime's default termination, so a command
+/// stops itself: `pretrain` after a final checkpoint (exit 0), `node` after leaving the cluster (exit 130).</summary>
 public sealed class ShutdownSignals : IDisposable
 {
     private readonly CancellationTokenSource _cts = new();
