@@ -55,7 +55,8 @@ internal static class PipelineThroughputBench
                         {
                             double rate = Measure(catalog, new Shape3(size, size, size), aug, batch, pool, stepMs, seconds, warmup,
                                 Path.Combine(dir, $"run-{size}-{aug}-{round}"));
-                            (rates.TryGetValue((size, aug), out var list) ? list : rates[(size, aug)] = []).Add(rate);
+                            if (!rates.TryGetValue((size, aug), out var list)) rates[(size, aug)] = list = [];
+                            list.Add(rate);
                         }
                 Console.WriteLine();
                 if (rounds > 1) PrintMedians(sizes, augs, rates);

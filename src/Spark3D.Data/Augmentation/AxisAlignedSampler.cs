@@ -110,12 +110,12 @@ internal static class AxisAlignedSampler
             for (int x = 0; x < o.Length; x++)
             {
                 int i = index[x];
-                dst[x] = i < 0 ? 0f : Lerp(src[i], src[i + 1], weight[x]);
+                dst[x] = i < 0 ? 0f : SpatialAugmenter.Lerp(src[i], src[i + 1], weight[x]);
             }
         }
     }
 
-    /// <summary>o = lerp(a, b, f) element-wise, exactly as the scalar <see cref="Lerp"/> (a itself where f is 0).</summary>
+    /// <summary>o = lerp(a, b, f) element-wise, exactly as the scalar <see cref="SpatialAugmenter.Lerp"/> (a itself where f is 0).</summary>
     private static unsafe void LerpRows(ReadOnlySpan<float> a, ReadOnlySpan<float> b, float f, Span<float> o)
     {
         if (f == 0)
@@ -138,12 +138,10 @@ internal static class AxisAlignedSampler
                     (va + (Vector256.Load(pb + x) - va) * vf).Store(po + x);
                 }
             }
-            for (; x < n; x++) po[x] = pa[x] + (pb[x] - pa[x]) * f;
+            for (; x < n; x++) po[x] = SpatialAugmenter.Lerp(pa[x], pb[x], f);
         }
     }
 
-    // Exact at f = 0 (returns a), as the 3-D sampler's.
-    private static float Lerp(float a, float b, float f) => f == 0 ? a : a + (b - a) * f;
 
     /// <summary>Per destination index along one axis: the buffer index of the lower neighbour (−1: no sample, the
     /// value is 0) and the weight of the upper one; and the range of buffer indices (rows, for y and z) reached.</summary>

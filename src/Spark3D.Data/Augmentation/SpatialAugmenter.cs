@@ -15,8 +15,8 @@ namespace Spark3D.Data.Augmentation;
 /// constant-0 border), and resampled into the patch with trilinear interpolation (the reference uses cubic; trilinear
 /// keeps the CPU cost of the 36 % of samples that need it low and adds no overshoot): with a rotation, 8 voxels at a
 /// time in AVX2; with a scale alone, in three 1-D passes (<see cref="AxisAlignedSampler"/>). Costs and limits:
-/// docs/augmentation.md. Without rotation/scale the patch is a plain crop. Mirroring is exact and costs no extra pass: the sampler
-/// writes each voxel to its mirrored place, a plain crop is copied mirrored.
+/// docs/augmentation.md. Without rotation/scale the patch is a plain crop. Mirroring is exact and costs no extra pass over the patch:
+/// the samplers write each voxel (the three-pass one, each x-pass row) to its mirrored place, a plain crop is copied mirrored.
 /// Pure and thread-safe; all randomness comes from the caller's <see cref="Random"/>.
 /// </summary>
 public sealed class SpatialAugmenter
@@ -356,6 +356,6 @@ public sealed class SpatialAugmenter
     private static Vector256<float> Lerp(Vector256<float> a, Vector256<float> b, Vector256<float> f) =>
         Vector256.ConditionalSelect(Vector256.Equals(f, Vector256<float>.Zero), a, a + (b - a) * f);
 
-    // Exact at f = 0 (returns a), so an identity transform copies voxels bit for bit.
-    private static float Lerp(float a, float b, float f) => f == 0 ? a : a + (b - a) * f;
+    // Exact at f = 0 (returns a), so an identity transform copies voxels bit for bit. AxisAlignedSampler uses it too.
+    internal static float Lerp(float a, float b, float f) => f == 0 ? a : a + (b - a) * f;
 }

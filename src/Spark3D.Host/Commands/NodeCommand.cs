@@ -67,8 +67,9 @@ internal static class NodeCommand
             return ExitCodes.BadInput;
         }
 
-        // Ctrl-C and SIGTERM stop the node here (exit 130). Left to the runtime, they stopped the actor system first, and
-        // the node reported its coordinator as lost (exit 5).
+        // Ctrl-C and SIGTERM stop the node here (exit 130), so its actor system must not react to them as well: Akka's
+        // shutdown hook stopped the system first, and the node reported its coordinator as lost (exit 5).
+        node = node with { AkkaOverrides = node.AkkaOverrides + "\nakka.coordinated-shutdown.run-by-clr-shutdown-hook = off\n" };
         using var signals = new ShutdownSignals();
         using var interrupted = CancellationTokenSource.CreateLinkedTokenSource(ct, signals.Token);
         ct = interrupted.Token;
@@ -92,15 +93,7 @@ internal static class NodeCommand
                     (exporter.Url is { } url ? $"; metrics {url}" : ""));
         var outcome = await Task.WhenAny(worker.Completion, Task.Delay(Timeout.Infinite, ct)).ConfigureAwait(false) == worker.Completion
             ? await worker.Completion.ConfigureAwait(false)
-            : new WorkerOutcome(false, "cancelled");
-        // A signal also stops the actor system (Akka's own shutdown hook), which can end the wait above before the
-        // handler has cancelled ct: give it a moment before calling the coordinator lost.
-        if (!outcome.AllWorkDone && !ct.IsCancellationRequested)
-        {
-            try { await Task.Delay(TimeSpan.FromSeconds(1), ct).ConfigureAwait(false); }
-            catch (OperationCanceledException) { }
-        }
-        if (!outcome.AllWorkDone && ct.IsCancellationRequested) outcome = new WorkerOutcome(false, $"cancelled ({signals.Signal?.ToString() ?? "stop requested"})");
+            : new WorkerOutcome(false, $"cancelled ({signals.Signal?.ToString() ?? "stop requested"})");
         await stop.CancelAsync().ConfigureAwait(false);
         description.TrySetCanceled(CancellationToken.None);
         await fetch.ConfigureAwait(false);
