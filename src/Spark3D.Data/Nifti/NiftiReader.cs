@@ -162,24 +162,27 @@ public static class NiftiReader
     }
 
     /// <summary>
-    /// Checks that volume <paramref name="volumeIndex"/> fits in the file (before anything is allocated) and moves the
-    /// input to its first byte; returns its voxel count.
+    /// Checks that volumes <paramref name="volumeIndex"/> to <paramref name="volumeIndex"/> + <paramref name="volumeCount"/> − 1
+    /// fit in the file (before anything is allocated) and moves the input to the first one's first byte; returns their
+    /// voxel count.
     /// </summary>
-    private static long SeekToVolume(NiftiInput input, NiftiHeader header, int volumeIndex)
+    private static long SeekToVolume(NiftiInput input, NiftiHeader header, int volumeIndex, int volumeCount = 1)
     {
         long volumes = header.VolumeCount;
         if (volumeIndex < 0 || volumeIndex >= volumes)
             throw new ArgumentOutOfRangeException(nameof(volumeIndex), volumeIndex, $"{header.HeaderPath} holds {volumes} volume(s)");
+        if (volumeCount < 1 || volumeCount > volumes - volumeIndex)
+            throw new ArgumentOutOfRangeException(nameof(volumeCount), volumeCount, $"{header.HeaderPath} holds {volumes} volume(s), from {volumeIndex} on {volumes - volumeIndex}");
 
         var shape = header.Shape;
         int size = header.BytesPerVoxel;
-        long voxels = shape.Count;
-        long volumeBytes = voxels * size;
+        long voxels = shape.Count * volumeCount;
+        long volumeBytes = shape.Count * size;
         long start, end;
         try
         {
             start = checked(header.DataOffset + volumeIndex * volumeBytes);
-            end = checked(start + volumeBytes);
+            end = checked(start + volumeCount * volumeBytes);
         }
         catch (OverflowException)
         {
@@ -207,7 +210,14 @@ public static class NiftiReader
     /// bit-identical to <see cref="Read(string, int)"/>'s. Times reading/inflating as <see cref="PreprocessStage.Inflate"/>
     /// and the byte swap of big-endian files as <see cref="PreprocessStage.Convert"/>. Dispose the source to return the buffer.
     /// </summary>
-    internal static (NiftiHeader Header, Affine Affine, VoxelSource Voxels) ReadRaw(string path, int volumeIndex, StageTimings? timings)
+    internal static (NiftiHeader Header, Affine Affine, VoxelSource Voxels) ReadRaw(string path, int volumeIndex, StageTimings? timings) =>
+        ReadRaw(path, volumeIndex, 1, timings);
+
+    /// <summary>
+    /// <see cref="ReadRaw(string, int, StageTimings?)"/> for <paramref name="volumeCount"/> consecutive volumes from
+    /// <paramref name="volumeIndex"/> on (null: every one left), in one pass, into one buffer (volume after volume, as on disk).
+    /// </summary>
+    internal static (NiftiHeader Header, Affine Affine, VoxelSource Voxels) ReadRaw(string path, int volumeIndex, int? volumeCount, StageTimings? timings)
     {
         ArgumentNullException.ThrowIfNull(path);
         long t0 = Stopwatch.GetTimestamp();
@@ -217,7 +227,7 @@ public static class NiftiReader
         try
         {
             var header = ReadHeaderAndOpenData(headerPath, ref input);
-            long voxels = SeekToVolume(input, header, volumeIndex);
+            long voxels = SeekToVolume(input, header, volumeIndex, volumeCount ?? (int)Math.Clamp(header.VolumeCount - volumeIndex, 1, int.MaxValue));
             int size = header.BytesPerVoxel;
             long bytes = voxels * size;
             if (bytes > Array.MaxLength) throw new NiftiFormatException(input.Path, $"{bytes} bytes of voxels do not fit in one buffer");

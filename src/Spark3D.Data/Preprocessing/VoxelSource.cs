@@ -75,6 +75,23 @@ internal sealed class VoxelSource : IDisposable
         return scratch[..count];
     }
 
+    /// <summary>
+    /// Every voxel as float32 into <paramref name="destination"/> (≥ <see cref="Count"/>), converted row by row
+    /// (<paramref name="rowLength"/> voxels, the image's x extent) as the preprocessing's reorientation reads them.
+    /// </summary>
+    public void CopyTo(Span<float> destination, int rowLength)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(rowLength, 1);
+        if (destination.Length < Count) throw new ArgumentException($"needs {Count} floats, has {destination.Length}", nameof(destination));
+        for (long start = 0; start < Count; start += rowLength)
+        {
+            int n = (int)Math.Min(rowLength, Count - start);
+            var target = destination.Slice((int)start, n);
+            var row = Row(start, n, reverse: false, target);
+            if (!row.Overlaps(target)) row.CopyTo(target); // a float array's row comes back in place
+        }
+    }
+
     /// <summary>dst[i] = voxel (start + i · step): the rows of a reorientation that moves the x axis.</summary>
     public void Strided(long start, long step, Span<float> dst)
     {
