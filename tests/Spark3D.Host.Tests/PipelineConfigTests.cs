@@ -16,9 +16,12 @@ public class PipelineConfigTests
     [Fact]
     public void Overrides_reach_the_options_and_bad_values_are_rejected()
     {
-        var config = Spark3DConfig.Load(null, ["spark3d.pipeline.channels.patches=16", "spark3d.pipeline.io-retry.base-delay=50ms"]);
+        var config = Spark3DConfig.Load(null, ["spark3d.pipeline.channels.patches=16", "spark3d.pipeline.io-retry.base-delay=50ms",
+            "spark3d.pipeline.in-order=off"]);
         var mapped = PipelineOptionsMapper.FromConfig(config, "r", 10);
         Assert.Equal(16, mapped.PatchChannelCapacity);
+        Assert.True(PipelineOptionsMapper.FromConfig(Spark3DConfig.Defaults(), "r", 10).InOrder);
+        Assert.False(mapped.InOrder);
         Assert.Equal(TimeSpan.FromMilliseconds(50), mapped.IoRetryBaseDelay);
 
         var bad = Spark3DConfig.Load(null, ["spark3d.pipeline.batch-size=0"]);

@@ -8,12 +8,15 @@ namespace Spark3D.Actors.Pipeline;
 /// Walks the catalog in a seeded per-epoch permutation and writes <see cref="VolumeTicket"/>s into the volume channel,
 /// forever (the trainer decides when the run ends). Holds only references, never voxels. Started with the cursor the
 /// trainer restored: it begins at the cursor's watermark and skips the slots the cursor lists as already consumed.
-/// When the channel is full it waits via <c>WaitToWriteAsync().PipeTo(Self)</c>, so it keeps answering messages.
+/// When the channel is full it waits via <c>WaitToWriteAsync().PipeTo(Self)</c>, so it keeps answering messages. Tickets
+/// are numbered in issue order; when the pipeline keeps that order (<see cref="PipelineChannels.OrderWindow"/>), each
+/// ticket first takes a place of the window, which the masker gives back when it takes the ticket's patch in order.
 /// </summary>
 public sealed class DatasetLoader : ReceiveActor
 {
     private sealed record Pump;
     private sealed record SpaceAvailable(bool Open);
+    private sealed record PlaceAvailable(bool Open);
 
     private const int ItemsPerTurn = 64;
     private readonly PipelineContext _ctx;
@@ -22,7 +25,8 @@ public sealed class DatasetLoader : ReceiveActor
     private int[] _order = [];
     private int _epoch, _position;
     private VolumeTicket? _pending;
-    private long _emitted;
+    private bool _holdsPlace;
+    private long _issued, _emitted;
     private string _state = "idle";
 
     /// <summary>Creates the loader for the run described by <paramref name="ctx"/>.</summary>
@@ -66,6 +70,19 @@ public sealed class DatasetLoader : ReceiveActor
         Receive<GetStageStatus>(_ => Sender.Tell(new StageStatus("loader", _state, _emitted)));
     }
 
+    private void WaitingForWindow()
+    {
+        _state = "waiting-for-window";
+        Receive<PlaceAvailable>(p =>
+        {
+            if (!p.Open) { Become(Closed); return; }
+            _holdsPlace = true;
+            Become(Running);
+            Emit();
+        });
+        Receive<GetStageStatus>(_ => Sender.Tell(new StageStatus("loader", _state, _emitted)));
+    }
+
     private void Closed()
     {
         _state = "closed";
@@ -75,18 +92,31 @@ public sealed class DatasetLoader : ReceiveActor
     private void Emit()
     {
         var writer = _ctx.Channels.Volumes.Writer;
+        var window = _ctx.Channels.OrderWindow;
         for (int i = 0; i < ItemsPerTurn; i++)
         {
             var ticket = _pending ?? NextTicket();
+            _pending = ticket;
+            if (window is not null && !_holdsPlace)
+            {
+                if (!window.Wait(0))
+                {
+                    Become(WaitingForWindow);
+                    window.WaitAsync(_ctx.Channels.Closing).PipeTo(Self, success: () => new PlaceAvailable(true),
+                        failure: _ => new PlaceAvailable(false));
+                    return;
+                }
+                _holdsPlace = true;
+            }
             if (!writer.TryWrite(ticket))
             {
-                _pending = ticket;
                 Become(WaitingForSpace);
                 writer.WaitToWriteAsync().AsTask().PipeTo(Self, success: open => new SpaceAvailable(open),
                     failure: _ => new SpaceAvailable(false));
                 return;
             }
             _pending = null;
+            _holdsPlace = false;
             _emitted++;
             _ctx.Metrics.VolumeEmitted();
         }
@@ -107,7 +137,7 @@ public sealed class DatasetLoader : ReceiveActor
             var slot = new VolumeSlot(_epoch, _position);
             int index = _order[_position++];
             if (_skip.Remove(slot)) continue; // consumed before the resume
-            return new VolumeTicket(slot, _volumes[index]);
+            return new VolumeTicket(slot, _volumes[index], _issued++);
         }
     }
 }

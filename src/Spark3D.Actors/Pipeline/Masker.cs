@@ -10,7 +10,10 @@ namespace Spark3D.Actors.Pipeline;
 /// Collects <see cref="PipelineOptions.BatchSize"/> patches from the patch channel, has the run's
 /// <see cref="IBatchAssembler"/> assemble them (for pre-training it draws one mask ratio and the block masks; for
 /// fine-tuning it only checks the labels), and writes the <see cref="BatchItem"/> (with the patches' tickets) into the
-/// batch channel. Waits for data or space with <c>PipeTo(Self)</c>, never blocking its mailbox.
+/// batch channel. Waits for data or space with <c>PipeTo(Self)</c>, never blocking its mailbox. When the pipeline keeps
+/// the loader's order (<see cref="PipelineOptions.InOrder"/>), patches pass through a <see cref="TicketReorderBuffer"/>
+/// first, so every batch holds the same patches whatever the number of preprocessors; otherwise they are batched as they
+/// arrive. Quarantine marks are dropped either way.
 /// </summary>
 public sealed class Masker : ReceiveActor
 {
@@ -20,19 +23,23 @@ public sealed class Masker : ReceiveActor
 
     private readonly PipelineContext _ctx;
     private readonly List<PatchItem> _gathered = [];
+    private readonly TicketReorderBuffer? _order;
     private BatchItem? _pending;
     private long _sequence;
     private string _state = "starting";
 
-    /// <summary>Creates the masker; it starts pulling at once.</summary>
-    public Masker(PipelineContext ctx)
+    /// <summary>Creates the masker; it starts pulling at once. Its first batch is number <paramref name="firstSequence"/>:
+    /// the step the trainer restored, so a resumed run seeds each step's masks as a run that never stopped did.</summary>
+    public Masker(PipelineContext ctx, long firstSequence = 0)
     {
         _ctx = ctx;
+        _sequence = firstSequence;
+        if (ctx.Channels.OrderWindow is { } window) _order = new TicketReorderBuffer(window);
         Become(Gathering);
     }
 
     /// <summary>Props for the masker.</summary>
-    public static Props Props(PipelineContext ctx) => Akka.Actor.Props.Create(() => new Masker(ctx));
+    public static Props Props(PipelineContext ctx, long firstSequence = 0) => Akka.Actor.Props.Create(() => new Masker(ctx, firstSequence));
 
     /// <inheritdoc />
     protected override void PreStart() => Self.Tell(new PullNext());
@@ -68,7 +75,16 @@ public sealed class Masker : ReceiveActor
     private void Gather()
     {
         var reader = _ctx.Channels.Patches.Reader;
-        while (_gathered.Count < _ctx.Options.BatchSize && reader.TryRead(out var item)) _gathered.Add(item);
+        while (_gathered.Count < _ctx.Options.BatchSize)
+        {
+            PatchItem? next;
+            if (_order is null) next = reader.TryRead(out var item) ? item : null;
+            else if (_order.TryTakeNext(out var inOrder)) next = inOrder;
+            else if (reader.TryRead(out var arrived)) { _order.Add(arrived); continue; }
+            else next = null;
+            if (next is null) break;
+            if (!next.IsSkipped) _gathered.Add(next);
+        }
         if (_gathered.Count < _ctx.Options.BatchSize)
         {
             _state = "waiting-for-data";
@@ -79,7 +95,7 @@ public sealed class Masker : ReceiveActor
         long sequence = _sequence;
         var rng = new Random(SeedMixer.Mix(_ctx.Options.Seed, SeedMixer.Masks, sequence));
         long started = Stopwatch.GetTimestamp();
-        var batch = _ctx.Batches.Assemble(_gathered.Select(p => p.Patch).ToArray(), rng);
+        var batch = _ctx.Batches.Assemble(_gathered.Select(p => p.Patch!).ToArray(), rng);
         double seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         var item2 = new BatchItem(sequence, _gathered.Select(p => p.Ticket).ToArray(), batch);
         _gathered.Clear();

@@ -30,6 +30,22 @@ public sealed record PipelineOptions
     /// <summary>Capacity of the masker → trainer channel (batches).</summary>
     public int BatchChannelCapacity { get; init; } = 2;
 
+    /// <summary>
+    /// Batch the patches in the loader's ticket order (the masker waits for the next one in order) rather than as the
+    /// preprocessors finish them: the run then depends on the seed only, not on how many preprocessors there are or how
+    /// threads were scheduled. Costs throughput only while one slow volume holds the order back: the others run at most
+    /// <see cref="OrderWindow"/> tickets ahead.
+    /// </summary>
+    public bool InOrder { get; init; } = true;
+
+    /// <summary>
+    /// With <see cref="InOrder"/>: tickets allowed between the loader and the masker's turn,
+    /// <see cref="PatchChannelCapacity"/> + 2 × <see cref="PreprocessorCount"/> (a full patch channel, one patch waiting in
+    /// and one being cut by each preprocessor), so patches in memory stay bounded as without it; the volume channel then
+    /// holds at most this many references.
+    /// </summary>
+    public int OrderWindow => PatchChannelCapacity + 2 * PreprocessorCount;
+
     /// <summary>Checkpoint every this many steps (a final one is always written on completion and on graceful stop).</summary>
     public int CheckpointEverySteps { get; init; } = 500;
 

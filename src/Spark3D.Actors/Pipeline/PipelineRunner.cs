@@ -51,7 +51,8 @@ public static class PipelineRunner
         Directory.CreateDirectory(options.RunDirectory);
 
         var metrics = new PipelineMetrics(options.TotalSteps);
-        var channels = new PipelineChannels(options.VolumeChannelCapacity, options.PatchChannelCapacity, options.BatchChannelCapacity);
+        var channels = new PipelineChannels(options.VolumeChannelCapacity, options.PatchChannelCapacity, options.BatchChannelCapacity,
+            options.InOrder ? options.OrderWindow : null);
         var ctx = new PipelineContext(options, catalog, producer, batches, engines, channels, metrics);
         var config = PipelineAkkaConfig.Build(options);
         if (akkaConfig is not null) config = akkaConfig.WithFallback(config);

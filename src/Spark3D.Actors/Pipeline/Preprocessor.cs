@@ -11,7 +11,8 @@ namespace Spark3D.Actors.Pipeline;
 /// One worker of the <see cref="PreprocessorPool"/>: pulls a ticket from the volume channel, calls
 /// <see cref="IPatchProducer.Produce"/> (on the pool's dedicated dispatcher) and writes the patch into the patch channel.
 /// A transient <see cref="IOException"/> is retried after an exponential delay (bounded tries); any other failure, or
-/// running out of tries, reports <see cref="VolumeQuarantined"/> to the parent and moves on. Never blocks its mailbox: empty
+/// running out of tries, reports <see cref="VolumeQuarantined"/> to the parent, writes the ticket's skip mark
+/// (<see cref="PatchItem.Skipped"/>) for the masker's order and moves on. Never blocks its mailbox: empty
 /// or full channels are awaited with <c>PipeTo(Self)</c>.
 /// </summary>
 public sealed class Preprocessor : ReceiveActor, IWithTimers
@@ -107,7 +108,7 @@ public sealed class Preprocessor : ReceiveActor, IWithTimers
             string reason = $"{e.GetType().Name}: {e.Message}";
             if (PatchFailures.IsTransient(e)) reason = $"gave up after {attempt} tries: {reason}";
             Context.Parent.Tell(new VolumeQuarantined(ticket, ticket.Volume.Path, reason, attempt));
-            Self.Tell(new PullNext());
+            Offer(PatchItem.Skipped(ticket)); // the masker's ticket order moves past it
             return;
         }
         _ctx.Metrics.PatchProduced(Stopwatch.GetElapsedTime(started).TotalSeconds);
@@ -120,7 +121,7 @@ public sealed class Preprocessor : ReceiveActor, IWithTimers
         if (writer.TryWrite(item))
         {
             _pending = null;
-            _produced++;
+            if (!item.IsSkipped) _produced++;
             Self.Tell(new PullNext()); // next item on a later turn, so status queries interleave
             return;
         }

@@ -116,7 +116,7 @@ public sealed class PretrainSupervisor : ReceiveActor
         _ctx.Tracker = new ConsumptionTracker(cursor, count);
         var loader = Context.ActorOf(DatasetLoader.Props(_ctx), "loader");
         Context.ActorOf(PreprocessorPool.Props(_ctx), "preprocessors");
-        var masker = Context.ActorOf(Masker.Props(_ctx), "masker");
+        var masker = Context.ActorOf(Masker.Props(_ctx, ready.Step), "masker");
         _ctx.Metrics.WatchMailbox("loader", loader);
         _ctx.Metrics.WatchMailbox("masker", masker);
         loader.Tell(new StartLoading(cursor));

@@ -20,6 +20,7 @@ public static class PipelineOptionsMapper
             VolumeChannelCapacity = p.GetInt("channels.volumes"),
             PatchChannelCapacity = p.GetInt("channels.patches"),
             BatchChannelCapacity = p.GetInt("channels.batches"),
+            InOrder = p.GetBoolean("in-order"),
             CheckpointEverySteps = p.GetInt("checkpoint-every"),
             MetricsEverySteps = p.GetInt("metrics-every"),
             TraceConsumedVolumes = p.GetBoolean("trace-consumed"),

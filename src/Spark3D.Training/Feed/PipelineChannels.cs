@@ -7,9 +7,18 @@ namespace Spark3D.Training.Feed;
 /// bounded by the capacities.</summary>
 public sealed class PipelineChannels
 {
-    /// <summary>Creates the channels with these capacities (items each holds at most).</summary>
-    public PipelineChannels(int volumeCapacity, int patchCapacity, int batchCapacity)
+    private readonly CancellationTokenSource _closing = new();
+
+    /// <summary>Creates the channels with these capacities (items each holds at most); with an
+    /// <paramref name="orderWindow"/>, at most that many tickets are out between the loader and the masker's
+    /// <see cref="TicketReorderBuffer"/> (<see cref="OrderWindow"/>).</summary>
+    public PipelineChannels(int volumeCapacity, int patchCapacity, int batchCapacity, int? orderWindow = null)
     {
+        if (orderWindow is { } w)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(w, 1, nameof(orderWindow));
+            OrderWindow = new SemaphoreSlim(w, w);
+        }
         Volumes = Channel.CreateBounded<VolumeTicket>(new BoundedChannelOptions(volumeCapacity)
         { FullMode = BoundedChannelFullMode.Wait, SingleWriter = true, SingleReader = false });
         Patches = Channel.CreateBounded<PatchItem>(new BoundedChannelOptions(patchCapacity)
@@ -27,9 +36,19 @@ public sealed class PipelineChannels
     /// <summary>Batches waiting for the trainer.</summary>
     public Channel<BatchItem> Batches { get; }
 
+    /// <summary>
+    /// Places for tickets issued but not yet taken in order by the masker: the loader takes one per ticket, the
+    /// masker's <see cref="TicketReorderBuffer"/> gives it back. Null when the pipeline keeps arrival order.
+    /// </summary>
+    public SemaphoreSlim? OrderWindow { get; }
+
+    /// <summary>Cancelled by <see cref="CompleteAll"/>, so a wait for a place of the <see cref="OrderWindow"/> ends too.</summary>
+    public CancellationToken Closing => _closing.Token;
+
     /// <summary>Completes all writers so every waiting reader and writer wakes up (used at shutdown).</summary>
     public void CompleteAll()
     {
+        _closing.Cancel();
         Volumes.Writer.TryComplete();
         Patches.Writer.TryComplete();
         Batches.Writer.TryComplete();
