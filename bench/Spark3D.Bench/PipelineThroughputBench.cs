@@ -22,13 +22,15 @@ namespace Spark3D.Bench;
 /// with and without the spatial augmentation. The cache holds phantoms z-scored and upsampled to ≥ 176³ so a 160³ patch
 /// needs no padding. Usage: pipeline-throughput [--volumes 6] [--seconds 20] [--warmup 4] [--batch 2]
 /// [--pool N (default: cores)] [--step-ms 0 (simulated trainer step)] [--sizes 64,160] [--aug on,off] [--rounds 1 (alternating;
-/// more than one adds a table of medians and the off/on ratio)] [--profile-only] [--dir /tmp/x]
+/// more than one adds a table of medians and the off/on ratio)] [--in-order on|off (spark3d.pipeline.in-order, default on)]
+/// [--profile-only] [--dir /tmp/x]
 /// </summary>
 internal static class PipelineThroughputBench
 {
     public static int Run(string[] args)
     {
         int volumes = BenchArgs.Int(args, "--volumes", 6), seconds = BenchArgs.Int(args, "--seconds", 20), warmup = BenchArgs.Int(args, "--warmup", 4);
+        bool inOrder = BenchArgs.String(args, "--in-order", "on") == "on";
         int batch = BenchArgs.Int(args, "--batch", 2), pool = BenchArgs.Int(args, "--pool", Environment.ProcessorCount), stepMs = BenchArgs.Int(args, "--step-ms", 0);
         string dir = BenchArgs.String(args, "--dir", Path.Combine(Path.GetTempPath(), "spark3d-pipeline-bench-" + Environment.ProcessId));
         Directory.CreateDirectory(dir);
@@ -38,7 +40,7 @@ internal static class PipelineThroughputBench
             string cache = BuildCache(Path.Combine(dir, "cache"), volumes);
             var catalog = CacheVolumeCatalog.Open(cache);
             Console.WriteLine(F($"cache: {catalog.Volumes.Count} phantom volumes (z-scored, upsampled to 176×192×184, lz4+shuffle 32³ chunks) built in {sw.Elapsed.TotalSeconds:f1} s"));
-            Console.WriteLine(F($"cores {Environment.ProcessorCount}, preprocessor pool {pool}, batch {batch}, mask 16³ blocks 75 %, no-op trainer (step {stepMs} ms), {seconds} s per row after {warmup} s warm-up"));
+            Console.WriteLine(F($"cores {Environment.ProcessorCount}, preprocessor pool {pool}, batch {batch}, mask 16³ blocks 75 %, no-op trainer (step {stepMs} ms), {seconds} s per row after {warmup} s warm-up, {(inOrder ? "in order" : "arrival order")}"));
             Console.WriteLine();
             if (!args.Contains("--profile-only"))
             {
@@ -53,7 +55,7 @@ internal static class PipelineThroughputBench
                     foreach (int size in sizes)
                         foreach (bool aug in augs)
                         {
-                            double rate = Measure(catalog, new Shape3(size, size, size), aug, batch, pool, stepMs, seconds, warmup,
+                            double rate = Measure(catalog, new Shape3(size, size, size), aug, inOrder, batch, pool, stepMs, seconds, warmup,
                                 Path.Combine(dir, $"run-{size}-{aug}-{round}"));
                             if (!rates.TryGetValue((size, aug), out var list)) rates[(size, aug)] = list = [];
                             list.Add(rate);
@@ -99,7 +101,7 @@ internal static class PipelineThroughputBench
     }
 
     /// <summary>Runs one setting and prints its row; returns the masked patches/s.</summary>
-    private static double Measure(IVolumeCatalog catalog, Shape3 patch, bool augment, int batch, int pool, int stepMs, int seconds,
+    private static double Measure(IVolumeCatalog catalog, Shape3 patch, bool augment, bool inOrder, int batch, int pool, int stepMs, int seconds,
         int warmup, string runDir)
     {
         var options = new PipelineOptions
@@ -111,6 +113,7 @@ internal static class PipelineThroughputBench
             CheckpointEverySteps = int.MaxValue,
             MetricsEverySteps = 0,
             TraceConsumedVolumes = false,
+            InOrder = inOrder,
         };
         using var producer = new CachePatchProducer(new PatchProducerOptions(patch)
         {
