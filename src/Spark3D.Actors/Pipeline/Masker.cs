@@ -11,9 +11,9 @@ namespace Spark3D.Actors.Pipeline;
 /// <see cref="IBatchAssembler"/> assemble them (for pre-training it draws one mask ratio and the block masks; for
 /// fine-tuning it only checks the labels), and writes the <see cref="BatchItem"/> (with the patches' tickets) into the
 /// batch channel. Waits for data or space with <c>PipeTo(Self)</c>, never blocking its mailbox. When the pipeline keeps
-/// the loader's order (<see cref="PipelineOptions.InOrder"/>), patches pass through a <see cref="TicketReorderBuffer"/>
-/// first, so every batch holds the same patches whatever the number of preprocessors; otherwise they are batched as they
-/// arrive. Quarantine marks are dropped either way.
+/// the loader's order (<see cref="PipelineOptions.InOrder"/>), patches pass through the run's
+/// <see cref="PipelineChannels.Order"/> first (it outlives a restart of this actor), so every batch holds the same
+/// patches whatever the number of preprocessors; otherwise they are batched as they arrive. Quarantine marks are dropped either way.
 /// </summary>
 public sealed class Masker : ReceiveActor
 {
@@ -23,7 +23,6 @@ public sealed class Masker : ReceiveActor
 
     private readonly PipelineContext _ctx;
     private readonly List<PatchItem> _gathered = [];
-    private readonly TicketReorderBuffer? _order;
     private BatchItem? _pending;
     private long _sequence;
     private string _state = "starting";
@@ -34,7 +33,6 @@ public sealed class Masker : ReceiveActor
     {
         _ctx = ctx;
         _sequence = firstSequence;
-        if (ctx.Channels.OrderWindow is { } window) _order = new TicketReorderBuffer(window);
         Become(Gathering);
     }
 
@@ -78,9 +76,10 @@ public sealed class Masker : ReceiveActor
         while (_gathered.Count < _ctx.Options.BatchSize)
         {
             PatchItem? next;
-            if (_order is null) next = reader.TryRead(out var item) ? item : null;
-            else if (_order.TryTakeNext(out var inOrder)) next = inOrder;
-            else if (reader.TryRead(out var arrived)) { _order.Add(arrived); continue; }
+            var order = _ctx.Channels.Order;
+            if (order is null) next = reader.TryRead(out var item) ? item : null;
+            else if (order.TryTakeNext(out var inOrder)) next = inOrder;
+            else if (reader.TryRead(out var arrived)) { order.Add(arrived); continue; }
             else next = null;
             if (next is null) break;
             if (!next.IsSkipped) _gathered.Add(next);

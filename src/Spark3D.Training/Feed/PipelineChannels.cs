@@ -18,6 +18,7 @@ public sealed class PipelineChannels
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(w, 1, nameof(orderWindow));
             OrderWindow = new SemaphoreSlim(w, w);
+            Order = new TicketReorderBuffer(OrderWindow);
         }
         Volumes = Channel.CreateBounded<VolumeTicket>(new BoundedChannelOptions(volumeCapacity)
         { FullMode = BoundedChannelFullMode.Wait, SingleWriter = true, SingleReader = false });
@@ -41,6 +42,13 @@ public sealed class PipelineChannels
     /// masker's <see cref="TicketReorderBuffer"/> gives it back. Null when the pipeline keeps arrival order.
     /// </summary>
     public SemaphoreSlim? OrderWindow { get; }
+
+    /// <summary>
+    /// The masker's reorder buffer (with <see cref="OrderWindow"/>, else null). It lives here rather than in the masker
+    /// so that a masker restarted after a crash goes on from the same place in the order instead of waiting for ticket 0.
+    /// Only the masker touches it.
+    /// </summary>
+    public TicketReorderBuffer? Order { get; }
 
     /// <summary>Cancelled by <see cref="CompleteAll"/>, so a wait for a place of the <see cref="OrderWindow"/> ends too.</summary>
     public CancellationToken Closing => _closing.Token;

@@ -35,6 +35,30 @@ public class OrderTests
         }
     }
 
+    /// <summary>Throws on its <paramref name="failOnCall"/>-th batch (a bug in the masker's stage), then works.</summary>
+    private sealed class FailingOnceAssembler(IBatchAssembler inner, int failOnCall) : IBatchAssembler
+    {
+        private int _calls;
+
+        public TrainingBatch Assemble(IReadOnlyList<Patch> patches, Random rng) =>
+            Interlocked.Increment(ref _calls) == failOnCall ? throw new InvalidOperationException("injected masker failure") : inner.Assemble(patches, rng);
+    }
+
+    [Fact]
+    public async Task A_masker_that_crashes_and_restarts_keeps_the_order_and_the_run_finishes()
+    {
+        using var data = new TestCatalog().AddGood(12);
+        var options = data.Options(12) with { PreprocessorCount = 3 };
+        var result = await PipelineRunner.RunAsync(options, data, new JitteryProducer(new RawPatchProducer(8), 3),
+            new FailingOnceAssembler(new RandomBlockMaskAssembler(4, 0.6), 3), new MeanFitEngineFactory(data.RunDirectory)).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(12, result.Step);
+        // The crashed batch's two patches are lost (as in arrival order); every other slot follows the loader's order.
+        var positions = ConsumedTrace.Read(Path.Combine(data.RunDirectory, "consumed.jsonl")).Select(c => c.Epoch * 12 + c.Position).ToList();
+        Assert.Equal(positions.Order(), positions);
+        Assert.Equal(24, positions.Count);
+    }
+
     [Fact]
     public async Task The_same_seed_gives_the_same_batches_and_losses_with_one_or_three_jittery_preprocessors()
     {
