@@ -15,5 +15,6 @@ internal static class BenchCatalog
         ["pipeline-throughput"] = PipelineThroughputBench.Run,
         ["pipeline-rss"] = PipelineRssBench.Run,
         ["journal-fsync"] = JournalFsyncBench.Run,
+        ["batch-tensors"] = BatchTensorsBench.Run,
     };
 }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Spark3D.Model.Checkpoints;
 using Spark3D.Model.Losses;
 using Spark3D.Model.Networks;
@@ -218,18 +219,17 @@ public sealed class SegmentationTrainerEngine : ITrainerEngine
         int n = batch.Count, voxels = first.VoxelCount, channels = first.Channels;
         if (channels != _options.InputChannels)
             throw new InvalidDataException($"A patch has {channels} channel(s); the network takes {_options.InputChannels}.");
-        var images = new float[(long)n * channels * voxels];
-        var labels = new long[(long)n * voxels];
+        var s = first.Shape; // X fastest = a C-order (Z, Y, X) tensor
+        var labels = empty([n, s.Z, s.Y, s.X], ScalarType.Int64);
+        var target = MemoryMarshal.Cast<byte, long>(labels.bytes);
         for (int b = 0; b < n; b++)
         {
-            var p = batch.Patches[b];
-            var l = p.Labels ?? throw new InvalidOperationException("A fine-tuning patch has no label map.");
-            Array.Copy(p.Voxels, 0, images, (long)b * channels * voxels, (long)channels * voxels);
-            for (int i = 0; i < voxels; i++) labels[(long)b * voxels + i] = (long)MathF.Round(l[i]);
+            var l = batch.Patches[b].Labels ?? throw new InvalidOperationException("A fine-tuning patch has no label map.");
+            var dst = target.Slice(b * voxels, voxels);
+            for (int i = 0; i < voxels; i++) dst[i] = (long)MathF.Round(l[i]);
         }
-        var s = first.Shape; // X fastest = a C-order (Z, Y, X) tensor
-        var x = tensor(images, [n, channels, s.Z, s.Y, s.X]).to(_device);
-        var y = tensor(labels, [n, s.Z, s.Y, s.X]).to(_device);
+        var x = BatchTensors.Images(batch.Patches, channels).to(_device);
+        var y = labels.to(_device);
         var outside = y.lt(0).logical_or(y.ge(_options.NumClasses));
         if (_options.IgnoreLabel is { } ignore) outside = outside.logical_and(y.ne(ignore));
         if (outside.any().item<bool>())

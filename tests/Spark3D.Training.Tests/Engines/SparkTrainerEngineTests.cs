@@ -47,6 +47,7 @@ public sealed class SparkTrainerEngineTests
             var v = visible.data<float>().ToArray();
             for (int i = 0; i < v.Length; i++) Assert.Equal(batch.Mask!.Cells[i] ? 0f : 1f, v[i]);
             Assert.Equal(batch.Patches[1].Voxels[12345], image[1, 0].flatten()[12345].item<float>());
+            Assert.Equal(batch.Patches.SelectMany(p => p.Voxels), image.data<float>().ToArray()); // every voxel, in order
         }
         var masked = ReconstructionSnapshot.Masked(batch, 0);
         Assert.Equal(batch.Patches[0].Voxels[0], masked[0]);      // cell 0 visible
