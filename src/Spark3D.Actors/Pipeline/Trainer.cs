@@ -133,6 +133,7 @@ public sealed class Trainer : ReceiveActor
         var clock = Stopwatch.StartNew();
         var outcome = _engine!.Train(batch.Batch);
         double seconds = clock.Elapsed.TotalSeconds;
+        batch.Batch.ReturnArrays(); // the engine has copied the voxels into its tensors; the next patches reuse the pages
         if (!double.IsFinite(outcome.Loss)) throw new NonFiniteLossException(Step, "loss", outcome.Loss, "reported by the engine after its step");
 
         _ctx.Metrics.StepDone(Step, outcome, waitedSeconds, seconds);

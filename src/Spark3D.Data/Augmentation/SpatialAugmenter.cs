@@ -69,9 +69,9 @@ public sealed class SpatialAugmenter
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(transform);
         if (nearest && transform.NeedsResampling) return ExtractNearest(source, origin, patchSize, transform);
-        // Every path below writes every voxel (the crop read zero-fills outside the volume), so skip the zeroing; a 160³
-        // patch is 16 MB, advised for huge pages (VoxelArrays).
-        var patch = VoxelArrays.Allocate(patchSize.Count);
+        // Every path below writes every voxel (the crop read zero-fills outside the volume), so an uninitialised array
+        // will do: from the patch pool, which the trainer refills (a 160³ patch is 16 MB; fresh ones cost their page faults).
+        var patch = PatchArrayPool.Shared.Rent(checked((int)patchSize.Count));
         var mirror = (transform.MirrorX, transform.MirrorY, transform.MirrorZ);
         if (!transform.NeedsResampling)
         {
@@ -134,7 +134,7 @@ public sealed class SpatialAugmenter
         var m = transform.SourceMatrix();
         var margin = MarginFor(m, patchSize);
         var cropSize = new Shape3(patchSize.X + 2 * margin.X, patchSize.Y + 2 * margin.Y, patchSize.Z + 2 * margin.Z);
-        var patch = new float[patchSize.Count];
+        var patch = PatchArrayPool.Shared.Rent(checked((int)patchSize.Count)); // every voxel is written below
         int n = checked((int)cropSize.Count);
         var crop = ArrayPool<float>.Shared.Rent(n);
         try

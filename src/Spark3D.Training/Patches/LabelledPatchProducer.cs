@@ -104,7 +104,11 @@ public sealed class LabelledPatchProducer : IPatchProducer
     {
         int n = crops[0].Length;
         var all = new float[(long)n * crops.Count];
-        for (int c = 0; c < crops.Count; c++) Array.Copy(crops[c], 0, all, (long)c * n, n);
+        for (int c = 0; c < crops.Count; c++)
+        {
+            Array.Copy(crops[c], 0, all, (long)c * n, n);
+            PatchArrayPool.Shared.Return(crops[c]); // copied: the next patch may reuse it
+        }
         return all;
     }
 }

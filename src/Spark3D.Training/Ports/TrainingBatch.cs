@@ -12,4 +12,17 @@ public sealed record TrainingBatch(IReadOnlyList<Patch> Patches, BatchMask? Mask
 
     /// <summary>The fraction of blocks masked (0 when the batch has no mask).</summary>
     public double MaskRatio => Mask?.Ratio ?? 0;
+
+    /// <summary>
+    /// Gives the patches' arrays back to <see cref="PatchArrayPool.Shared"/> (those it handed out): call once the batch is
+    /// trained on and nothing reads it any more (the trainer does, after a successful step).
+    /// </summary>
+    public void ReturnArrays()
+    {
+        foreach (var p in Patches)
+        {
+            PatchArrayPool.Shared.Return(p.Voxels);
+            PatchArrayPool.Shared.Return(p.Labels);
+        }
+    }
 }
