@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Spark3D.Data.Nifti;
 using Spark3D.Data.Volumes;
 
 namespace Spark3D.Data.Preprocessing;
@@ -36,6 +37,25 @@ public sealed class VolumePreprocessor
         var (voxels, record) = Process(VoxelSource.Of(image.Voxels), image.Shape, image.Spacing, image.Affine, null,
             n => VoxelArrays.Allocate(n), source);
         return (new Volume(voxels, record.Shape, record.Spacing, record.Affine), record);
+    }
+
+    /// <summary>
+    /// Reads volume 0 of the NIfTI file <paramref name="path"/> and preprocesses it like <see cref="Process(Volume, string)"/>,
+    /// bit for bit, without ever holding the image as float32: its raw elements go to a pooled buffer and are converted
+    /// as the preprocessing reads them (as the cache build does). <paramref name="checkImage"/> sees the image's shape
+    /// before anything is processed (to refuse it early). On the mricron templates this took 149–274 ms per pass over
+    /// seven files against 165–413 ms for reading float32 first (docs/preprocess.md).
+    /// </summary>
+    public (Volume Volume, PreprocessRecord Record) ProcessFile(string path, Action<Shape3>? checkImage = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var (header, affine, raw) = NiftiReader.ReadRaw(path, 0, null);
+        using (raw)
+        {
+            checkImage?.Invoke(header.Shape);
+            var (voxels, record) = Process(raw, header.Shape, header.Spacing, affine, null, n => VoxelArrays.Allocate(n), path);
+            return (new Volume(voxels, record.Shape, record.Spacing, record.Affine), record);
+        }
     }
 
     /// <summary>

@@ -7,8 +7,8 @@ using Spark3D.Training.Ports;
 namespace Spark3D.Training.Patches;
 
 /// <summary>
-/// Produces patches straight from raw NIfTI files when no cache exists: <see cref="NiftiReader"/> →
-/// <see cref="VolumePreprocessor"/> (reorient, crop to nonzero, z-score, resample) → the same sampling and augmentation
+/// Produces patches straight from raw NIfTI files when no cache exists: <see cref="VolumePreprocessor.ProcessFile"/>
+/// (read, reorient, crop to nonzero, z-score, resample) → the same sampling and augmentation
 /// as <see cref="CachePatchProducer"/>. The last <see cref="PatchProducerOptions.MaxCachedVolumes"/> preprocessed volumes
 /// stay in memory (LRU), so a small data set is preprocessed once. Thread-safe.
 /// Bad input never yields a patch: a corrupt file raises <see cref="NiftiFormatException"/>; NaN/Inf voxels, a volume
@@ -43,13 +43,12 @@ public sealed class NiftiPatchProducer : IPatchProducer, IDisposable
     public Volume Load(string path)
     {
         _preprocessor.Options.Budget.CheckFile(path); // before the voxels are allocated
-        var image = NiftiReader.Read(path).Volume;
-        _cutter.CheckExtent(path, image.Shape, "the image");
         Volume processed;
         PreprocessRecord record;
         try
         {
-            (processed, record) = _preprocessor.Process(image, path);
+            // The image stays in its on-disk type (a uint8 file is a quarter of its float32 size) in a pooled buffer.
+            (processed, record) = _preprocessor.ProcessFile(path, shape => _cutter.CheckExtent(path, shape, "the image"));
         }
         catch (NonFiniteVoxelsException e)
         {

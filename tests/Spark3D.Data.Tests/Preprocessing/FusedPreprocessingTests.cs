@@ -177,4 +177,25 @@ public class FusedPreprocessingTests
             Directory.Delete(variants, recursive: true);
         }
     }
+
+    [Fact]
+    public void ProcessFile_equals_reading_float32_then_processing_and_shows_the_shape_first()
+    {
+        var pre = new VolumePreprocessor(PreprocessOptions.Default);
+        var files = NibabelReference.RealFiles().Where(f => f.EndsWith(".nii.gz", StringComparison.Ordinal) && !f.Contains("ch2better", StringComparison.Ordinal)).Take(6).ToList();
+        Assert.True(files.Count >= 3, $"only {files.Count} files");
+        foreach (string file in files)
+        {
+            var expected = pre.Process(NiftiReader.Read(file).Volume, file);
+            Shape3? seen = null;
+            var actual = pre.ProcessFile(file, shape => seen = shape);
+            Assert.Equal(NiftiReader.ReadHeader(file).Shape, seen);
+            AssertBitIdentical(expected.Volume.Voxels, actual.Volume.Voxels, Path.GetFileName(file));
+            AssertSameRecord(expected.Record, actual.Record);
+            Assert.Equal(expected.Volume.Affine, actual.Volume.Affine);
+        }
+        // A refusal from the check stops it before any processing (and the pooled buffer goes back).
+        var e = Assert.Throws<InvalidOperationException>(() => pre.ProcessFile(files[0], _ => throw new InvalidOperationException("too small")));
+        Assert.Equal("too small", e.Message);
+    }
 }
