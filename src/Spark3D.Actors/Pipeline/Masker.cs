@@ -13,7 +13,8 @@ namespace Spark3D.Actors.Pipeline;
 /// batch channel. Waits for data or space with <c>PipeTo(Self)</c>, never blocking its mailbox. When the pipeline keeps
 /// the loader's order (<see cref="PipelineOptions.InOrder"/>), patches pass through the run's
 /// <see cref="PipelineChannels.Order"/> first (it outlives a restart of this actor), so every batch holds the same
-/// patches whatever the number of preprocessors; otherwise they are batched as they arrive. Quarantine marks are dropped either way.
+/// patches whatever the number of preprocessors; otherwise they are batched as they arrive. Quarantine marks are
+/// dropped either way.
 /// </summary>
 public sealed class Masker : ReceiveActor
 {
