@@ -12,6 +12,22 @@ public sealed record CropBox(Shape3 Offset, Shape3 Size, Shape3 OriginalShape)
     /// <summary>The box covering a whole volume (what an all-zero volume gets).</summary>
     public static CropBox Full(Shape3 shape) => new(new Shape3(0, 0, 0), shape, shape);
 
+    /// <summary>The smallest box holding all of <paramref name="boxes"/> (all cut from one shape).</summary>
+    public static CropBox Union(IReadOnlyList<CropBox> boxes)
+    {
+        ArgumentNullException.ThrowIfNull(boxes);
+        if (boxes.Count == 0) throw new ArgumentException("No boxes to unite.", nameof(boxes));
+        var shape = boxes[0].OriginalShape;
+        int x0 = int.MaxValue, y0 = int.MaxValue, z0 = int.MaxValue, x1 = 0, y1 = 0, z1 = 0;
+        foreach (var b in boxes)
+        {
+            if (b.OriginalShape != shape) throw new ArgumentException($"Boxes of shapes {shape} and {b.OriginalShape} cannot be united.", nameof(boxes));
+            x0 = Math.Min(x0, b.Offset.X); y0 = Math.Min(y0, b.Offset.Y); z0 = Math.Min(z0, b.Offset.Z);
+            x1 = Math.Max(x1, b.Offset.X + b.Size.X); y1 = Math.Max(y1, b.Offset.Y + b.Size.Y); z1 = Math.Max(z1, b.Offset.Z + b.Size.Z);
+        }
+        return new CropBox(new Shape3(x0, y0, z0), new Shape3(x1 - x0, y1 - y0, z1 - z0), shape);
+    }
+
     /// <summary>True when the box is the whole volume.</summary>
     public bool IsFull => Offset == new Shape3(0, 0, 0) && Size == OriginalShape;
 

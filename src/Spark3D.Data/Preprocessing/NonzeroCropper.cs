@@ -23,7 +23,10 @@ public static class NonzeroCropper
     }
 
     /// <summary>The nonzero bounding box of a view's voxels (in the view's index space).</summary>
-    internal static CropBox FindBox(VoxelView view)
+    internal static CropBox FindBox(VoxelView view) => FindBoxOrNull(view) ?? CropBox.Full(view.Shape);
+
+    /// <summary>The nonzero bounding box of a view's voxels, or null when every voxel is zero.</summary>
+    internal static CropBox? FindBoxOrNull(VoxelView view)
     {
         var s = view.Shape;
         var sync = new object();
@@ -49,7 +52,7 @@ public static class NonzeroCropper
                 z0 = Math.Min(z0, z); z1 = Math.Max(z1, z);
             }
         });
-        if (x1 < 0) return CropBox.Full(s);
+        if (x1 < 0) return null;
         return new CropBox(new Shape3(x0, y0, z0), new Shape3(x1 - x0 + 1, y1 - y0 + 1, z1 - z0 + 1), s);
     }
 }

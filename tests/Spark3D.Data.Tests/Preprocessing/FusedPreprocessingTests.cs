@@ -104,6 +104,36 @@ public class FusedPreprocessingTests
         Assert.True(timings[PreprocessStage.Resample] > TimeSpan.Zero && timings[PreprocessStage.Statistics] > TimeSpan.Zero);
     }
 
+    /// <summary>
+    /// A multi-channel case fuses the same way: channel 0 the blob, channel 1 another blob cut off on one side and with a
+    /// voxel in a far corner (so the crop is the union of the two boxes), channel 2 all zeros.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Fused_multi_channel_preprocessing_equals_the_steps_run_one_by_one(string codes, string option)
+    {
+        var spacing = new Spacing3(0.8, 1.1, 1.6);
+        var c0 = Blob(codes, spacing);
+        var other = Blob(codes, spacing, seed: 5);
+        var v1 = (float[])other.Voxels.Clone();
+        var s = other.Shape;
+        for (int z = 0; z < s.Z; z++) for (int y = 0; y < s.Y; y++) for (int x = 0; x < 12; x++) v1[s.Index(x, y, z)] = 0;
+        v1[s.Index(s.X - 1, 0, s.Z - 1)] = 77;
+        var channels = new[] { c0, c0.WithVoxels(v1), c0.WithVoxels(new float[s.Count]) };
+        var pre = new CasePreprocessor(OptionsFor(option));
+        var (expected, expectedRecord, expectedStats) = pre.ProcessStepByStep(channels);
+        var (actual, record, stats) = pre.ProcessWithStats(channels);
+        AssertSameRecord(expectedRecord, record);
+        Assert.Equal(expectedStats, stats);
+        for (int c = 0; c < channels.Length; c++)
+        {
+            Assert.Equal(expected[c].Shape, actual[c].Shape);
+            Assert.Equal(expected[c].Spacing, actual[c].Spacing);
+            Assert.Equal(expected[c].Affine, actual[c].Affine);
+            AssertBitIdentical(expected[c].Voxels, actual[c].Voxels, $"{codes} {option} channel {c}");
+        }
+    }
+
     [Fact]
     public void Labels_follow_the_steps_one_by_one_too()
     {
