@@ -74,10 +74,10 @@ public sealed class Masker : ReceiveActor
     private void Gather()
     {
         var reader = _ctx.Channels.Patches.Reader;
+        var order = _ctx.Channels.Order;
         while (_gathered.Count < _ctx.Options.BatchSize)
         {
             PatchItem? next;
-            var order = _ctx.Channels.Order;
             if (order is null) next = reader.TryRead(out var item) ? item : null;
             else if (order.TryTakeNext(out var inOrder)) next = inOrder;
             else if (reader.TryRead(out var arrived)) { order.Add(arrived); continue; }

@@ -79,13 +79,7 @@ public static class CacheVolumeBuilder
             options.Preprocess.Budget.CheckFile(source.SourcePath); // before the voxels are allocated
             // The image stays in its on-disk type in a pooled buffer and is converted row by row as it is read (the same
             // values as NiftiReader.Read); the output goes to a pooled buffer too, so a run of volumes reuses the same pages.
-            float[] processed;
-            {
-                var (header, affine, raw) = NiftiReader.ReadRaw(source.SourcePath, 0, timings);
-                using (raw)
-                    (processed, record) = new VolumePreprocessor(options.Preprocess).Process(raw, header.Shape, header.Spacing, affine, timings,
-                        n => VoxelArrays.Rent<float>(n), source.SourcePath);
-            }
+            (float[] processed, record) = new VolumePreprocessor(options.Preprocess).ProcessFile(source.SourcePath, timings, n => VoxelArrays.Rent<float>(n));
             try
             {
                 ct.ThrowIfCancellationRequested();

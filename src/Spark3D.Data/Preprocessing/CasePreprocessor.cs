@@ -54,51 +54,17 @@ public sealed class CasePreprocessor
     }
 
     /// <summary>
-    /// Every channel z-scored, fused as <see cref="VolumePreprocessor"/> fuses one: the crop box is the union of the
-    /// channels' nonzero boxes found on the grid as read (the box of "any channel nonzero"), mapped through the
-    /// reorientation; each channel's statistics and resampling read that box straight from its voxels (a copy only when
-    /// the reorientation moves the x axis), z-scoring as they read. One output-sized array per channel instead of four
-    /// image-sized ones; bit-identical to <see cref="ProcessStepByStep"/> (tested).
+    /// Every channel z-scored: fused as one volume is (<see cref="VolumePreprocessor.ProcessChannels"/>: the statistics
+    /// and resampling read the union crop box straight from each channel's voxels, z-scoring as they read). One
+    /// output-sized array per channel instead of four image-sized ones; bit-identical to <see cref="ProcessStepByStep"/> (tested).
     /// </summary>
     private (IReadOnlyList<Volume> Channels, PreprocessRecord Record, IReadOnlyList<IntensityStats?> Stats) ProcessZScored(IReadOnlyList<Volume> channels)
     {
         var first = channels[0];
-        var sources = channels.Select(c => VoxelSource.Of(c.Voxels)).ToList();
-        var orientation = Options.Reorient ? CanonicalReorienter.TransformFor(first.Affine, first.Shape) : OrientationTransform.Identity(first.Shape);
-        var box = CropBox.Full(orientation.OutputShape);
-        if (Options.CropToNonzero)
-        {
-            var boxes = sources.Select(s => NonzeroCropper.FindBoxOrNull(VoxelView.Of(s, first.Shape))).OfType<CropBox>().ToList();
-            if (boxes.Count > 0) box = orientation.MapBox(CropBox.Union(boxes));
-        }
-        var orientedSpacing = orientation.OutputSpacing(first.Spacing);
-        var croppedAffine = box.IsFull ? orientation.OutputAffine(first.Affine) : box.CroppedAffine(orientation.OutputAffine(first.Affine));
-        Shape3 outShape = box.Size;
-        Spacing3 outSpacing = orientedSpacing;
-        Affine outAffine = croppedAffine;
-        if (Options.TargetSpacing is { } target)
-        {
-            Options.Budget.CheckResample("(multi-channel case)", box.Size, orientedSpacing, target); // before resampling allocates
-            outShape = ResampleGrid.OutputShape(box.Size, orientedSpacing, target);
-            outSpacing = ResampleGrid.OutputSpacing(box.Size, orientedSpacing, outShape);
-            outAffine = ResampleGrid.OutputAffine(box.Size, croppedAffine, outShape);
-        }
-        var zscore = Options.ZScore ?? ZScoreOptions.Default;
-        bool foregroundOnly = zscore.Mode == ZScoreMode.Nonzero;
-        var result = new List<Volume>(channels.Count);
-        var channelStats = new IntensityStats?[channels.Count];
-        for (int c = 0; c < channels.Count; c++)
-        {
-            var view = orientation.ViewOrCopy(sources[c], box.Offset, box.Size);
-            var stats = ZScoreNormalizer.Measure(view, foregroundOnly, zscore.MinStd);
-            var voxels = VoxelArrays.Allocate(outShape.Count);
-            Resampler.Resample(view, ZScoreMap.From(stats, foregroundOnly), outShape, Options.ImageInterpolation, voxels);
-            result.Add(new Volume(voxels, outShape, outSpacing, outAffine));
-            channelStats[c] = stats;
-        }
-        var record = new PreprocessRecord(first.Shape, first.Spacing, first.Affine, orientation, box, channelStats[0],
-            box.Size, Options.ImageInterpolation, outShape, outSpacing, outAffine);
-        return (result, record, channelStats);
+        var (voxels, record, stats) = _single.ProcessChannels(channels.Select(c => VoxelSource.Of(c.Voxels)).ToList(), first.Shape, first.Spacing,
+            first.Affine, null, n => VoxelArrays.Allocate(n), "(multi-channel case)");
+        var result = voxels.Select(v => new Volume(v, record.Shape, record.Spacing, record.Affine)).ToList();
+        return (result, record, stats.Select(x => (IntensityStats?)x).ToList());
     }
 
     /// <summary>The steps one after the other (reorient, crop, normalise, resample), for cases with a CT channel.</summary>

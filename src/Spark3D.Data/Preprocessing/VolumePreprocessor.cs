@@ -48,13 +48,21 @@ public sealed class VolumePreprocessor
     /// </summary>
     public (Volume Volume, PreprocessRecord Record) ProcessFile(string path, Action<Shape3>? checkImage = null)
     {
+        var (voxels, record) = ProcessFile(path, null, n => VoxelArrays.Allocate(n), checkImage);
+        return (new Volume(voxels, record.Shape, record.Spacing, record.Affine), record);
+    }
+
+    /// <summary><see cref="ProcessFile(string, Action{Shape3}?)"/> into an array from <paramref name="allocate"/> (a
+    /// pooled, longer one is fine: the voxels are its start), timing the read and each step into <paramref name="timings"/>.</summary>
+    internal (float[] Voxels, PreprocessRecord Record) ProcessFile(string path, StageTimings? timings, Func<int, float[]> allocate,
+        Action<Shape3>? checkImage = null)
+    {
         ArgumentNullException.ThrowIfNull(path);
-        var (header, affine, raw) = NiftiReader.ReadRaw(path, 0, null);
+        var (header, affine, raw) = NiftiReader.ReadRaw(path, 0, timings);
         using (raw)
         {
             checkImage?.Invoke(header.Shape);
-            var (voxels, record) = Process(raw, header.Shape, header.Spacing, affine, null, n => VoxelArrays.Allocate(n), path);
-            return (new Volume(voxels, record.Shape, record.Spacing, record.Affine), record);
+            return Process(raw, header.Shape, header.Spacing, affine, timings, allocate, path);
         }
     }
 
@@ -83,8 +91,22 @@ public sealed class VolumePreprocessor
     internal (float[] Voxels, PreprocessRecord Record) Process(VoxelSource source, Shape3 shape, Spacing3 spacing, Affine affine,
         StageTimings? timings, Func<int, float[]> allocate, string sourceName = InMemory)
     {
-        var budget = Options.Budget;
-        budget.CheckGrid(sourceName, "image grid", shape);
+        Options.Budget.CheckGrid(sourceName, "image grid", shape);
+        var (voxels, record, _) = ProcessChannels([source], shape, spacing, affine, timings, allocate, sourceName);
+        return (voxels[0], record);
+    }
+
+    /// <summary>
+    /// The fused preprocessing of several channels on one grid (<paramref name="shape"/>, <paramref name="spacing"/>,
+    /// <paramref name="affine"/>), each z-scored by its own statistics: one reorientation; one crop box, the union of the
+    /// channels' nonzero boxes (found on the grid as read, so the box of "any channel nonzero"); one output grid. With one
+    /// channel this is <see cref="Process(VoxelSource, Shape3, Spacing3, Affine, StageTimings?, Func{int, float[]}, string)"/>.
+    /// Returns each channel's output voxels (from <paramref name="allocate"/>) and statistics; the record carries
+    /// channel 0's.
+    /// </summary>
+    internal (float[][] Voxels, PreprocessRecord Record, IntensityStats[] Stats) ProcessChannels(IReadOnlyList<VoxelSource> sources,
+        Shape3 shape, Spacing3 spacing, Affine affine, StageTimings? timings, Func<int, float[]> allocate, string sourceName)
+    {
         long t = Stopwatch.GetTimestamp();
         var orientation = Options.Reorient
             ? CanonicalReorienter.TransformFor(affine, shape)
@@ -93,21 +115,13 @@ public sealed class VolumePreprocessor
         var orientedAffine = orientation.OutputAffine(affine);
         t = Lap(timings, PreprocessStage.Reorient, t);
 
-        var box = Options.CropToNonzero
-            ? orientation.MapBox(NonzeroCropper.FindBox(VoxelView.Of(source, shape)))
-            : CropBox.Full(orientation.OutputShape);
-        t = Lap(timings, PreprocessStage.Crop, t);
-
-        var view = orientation.ViewOf(source, box.Offset, box.Size);
-        if (view is null)
+        var box = CropBox.Full(orientation.OutputShape);
+        if (Options.CropToNonzero)
         {
-            view = VoxelView.Of(orientation.Gather(source, box.Offset, box.Size), box.Size);
-            t = Lap(timings, PreprocessStage.Reorient, t);
+            var boxes = sources.Select(s => NonzeroCropper.FindBoxOrNull(VoxelView.Of(s, shape))).OfType<CropBox>().ToList();
+            if (boxes.Count > 0) box = orientation.MapBox(CropBox.Union(boxes));
         }
-        var zscore = Options.ZScore ?? ZScoreOptions.Default;
-        bool foregroundOnly = zscore.Mode == ZScoreMode.Nonzero;
-        var stats = ZScoreNormalizer.Measure(view.Value, foregroundOnly, zscore.MinStd);
-        t = Lap(timings, PreprocessStage.Statistics, t);
+        t = Lap(timings, PreprocessStage.Crop, t);
 
         var croppedAffine = box.IsFull ? orientedAffine : box.CroppedAffine(orientedAffine);
         Shape3 outShape = box.Size;
@@ -115,17 +129,32 @@ public sealed class VolumePreprocessor
         Affine outAffine = croppedAffine;
         if (Options.TargetSpacing is { } target)
         {
-            budget.CheckResample(sourceName, box.Size, orientedSpacing, target); // before the output is allocated
+            Options.Budget.CheckResample(sourceName, box.Size, orientedSpacing, target); // before the output is allocated
             outShape = ResampleGrid.OutputShape(box.Size, orientedSpacing, target);
             outSpacing = ResampleGrid.OutputSpacing(box.Size, orientedSpacing, outShape);
             outAffine = ResampleGrid.OutputAffine(box.Size, croppedAffine, outShape);
         }
-        var voxels = allocate(checked((int)outShape.Count));
-        Resampler.Resample(view.Value, ZScoreMap.From(stats, foregroundOnly), outShape, Options.ImageInterpolation, voxels);
-        Lap(timings, PreprocessStage.Resample, t);
-        var record = new PreprocessRecord(shape, spacing, affine, orientation, box, stats,
+        var zscore = Options.ZScore ?? ZScoreOptions.Default;
+        bool foregroundOnly = zscore.Mode == ZScoreMode.Nonzero;
+        var voxels = new float[sources.Count][];
+        var stats = new IntensityStats[sources.Count];
+        for (int c = 0; c < sources.Count; c++)
+        {
+            var view = orientation.ViewOf(sources[c], box.Offset, box.Size);
+            if (view is null)
+            {
+                view = VoxelView.Of(orientation.Gather(sources[c], box.Offset, box.Size), box.Size);
+                t = Lap(timings, PreprocessStage.Reorient, t);
+            }
+            stats[c] = ZScoreNormalizer.Measure(view.Value, foregroundOnly, zscore.MinStd);
+            t = Lap(timings, PreprocessStage.Statistics, t);
+            voxels[c] = allocate(checked((int)outShape.Count));
+            Resampler.Resample(view.Value, ZScoreMap.From(stats[c], foregroundOnly), outShape, Options.ImageInterpolation, voxels[c]);
+            t = Lap(timings, PreprocessStage.Resample, t);
+        }
+        var record = new PreprocessRecord(shape, spacing, affine, orientation, box, stats[0],
             box.Size, Options.ImageInterpolation, outShape, outSpacing, outAffine);
-        return (voxels, record);
+        return (voxels, record, stats);
     }
 
     /// <summary>
